@@ -47,25 +47,23 @@ def build(root: Path, students: int, items: int) -> tuple[Path, list[Path], Path
 
 
 def raw_run(model: Path, suite: Path, log_dir: Path, max_tokens: int) -> float:
-    """One plain ``inspect_ai.eval`` of the suite's task: what the assessment needs per model."""
+    """One plain ``inspect_ai.eval`` of the suite's task: what the assessment needs per model.
+
+    The call has the arguments Heredity's own run passes (the same function builds them), so
+    the two sides differ only by what Heredity does around Inspect.
+    """
     from inspect_ai import eval as inspect_eval
     from inspect_ai.model import ModelInfo, set_model_info
 
-    from heredity.evaluate import get_suite, suite_task
+    from heredity.evaluate import EvalSettings, ModelTarget, eval_arguments, get_suite, suite_task
 
     set_model_info("hf/local", ModelInfo(context_length=512))
+    the_suite = get_suite(str(suite))
+    target = ModelTarget(ref=str(model), inspect_model="hf/local", path=str(model))
+    settings = EvalSettings(max_tokens=max_tokens).resolved(local=True)
     started = time.perf_counter()
     logs = inspect_eval(
-        suite_task(get_suite(str(suite))),
-        model="hf/local",
-        model_args={"model_path": str(model), "device": "cpu", "do_sample": False},
-        display="none",
-        log_dir=str(log_dir),
-        score_display=False,
-        max_tokens=max_tokens,
-        seed=0,
-        logprobs=True,
-        top_logprobs=5,
+        suite_task(the_suite), log_dir=str(log_dir), **eval_arguments(target, the_suite, settings)
     )
     assert logs[0].status == "success", logs[0].error
     return time.perf_counter() - started

@@ -184,8 +184,9 @@ def batches(syn: Synthetic, size: int) -> Iterator[tuple[int, int, int, int]]:
 
 
 @contextmanager
-def database(backend: str, db: str | None, workdir: Path) -> Iterator[str]:
-    """A fresh, empty registry URL; a PostgreSQL run gets its own schema, dropped afterwards."""
+def database(backend: str, db: str | None, workdir: Path, keep: bool = False) -> Iterator[str]:
+    """A fresh, empty registry URL; a PostgreSQL run gets its own schema, dropped afterwards
+    unless ``keep`` (then its URL goes to stderr, for profiling the queries on it)."""
     if backend == "sqlite":
         path = Path(db) if db else workdir / "bench.db"
         if path.exists():
@@ -200,11 +201,15 @@ def database(backend: str, db: str | None, workdir: Path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in server else "?"
+    url = f"{server}{sep}options=-csearch_path%3D{schema}"
     try:
-        yield f"{server}{sep}options=-csearch_path%3D{schema}"
+        yield url
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        if keep:
+            stderr.log(f"kept the registry: {url}")
+        else:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
 
 
@@ -253,6 +258,7 @@ def run(
     samples: int = 200,
     seed: int = 0,
     impact_runs: int = 3,
+    keep: bool = False,
 ) -> dict[str, Any]:
     """Generate, ingest and measure; returns the result object (see the module docstring)."""
     if models < 100:
@@ -270,7 +276,7 @@ def run(
 
     with (
         tempfile.TemporaryDirectory(prefix="heredity-bench-") as tmp,
-        database(backend, db, Path(tmp)) as url,
+        database(backend, db, Path(tmp), keep) as url,
     ):
         reg = Registry.open(url, actor="benchmark")
         try:
@@ -439,9 +445,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=200, help="leaves whose ancestry is timed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    parser.add_argument(
+        "--keep", action="store_true", help="PostgreSQL: keep the benchmark's schema afterwards"
+    )
     args = parser.parse_args(argv)
     result = run(
-        args.models, args.backend, args.db, batch=args.batch, samples=args.samples, seed=args.seed
+        args.models,
+        args.backend,
+        args.db,
+        batch=args.batch,
+        samples=args.samples,
+        seed=args.seed,
+        keep=args.keep,
     )
     if args.json:
         print(json.dumps(result))

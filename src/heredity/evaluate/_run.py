@@ -135,15 +135,40 @@ def resolve_model(model: str, registry: Any = None) -> ModelTarget:
     )
 
 
-def _context_length(path: str) -> int | None:
+def _model_config(path: str) -> dict[str, Any]:
     try:
         cfg = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
-        return None
+        return {}
+    return cfg if isinstance(cfg, dict) else {}
+
+
+def _context_length(path: str) -> int | None:
+    cfg = _model_config(path)
     for key in ("max_position_embeddings", "n_positions", "n_ctx"):
         if isinstance(cfg.get(key), int):
             return int(cfg[key])
     return None
+
+
+MAX_LOCAL_BATCH = 256
+# What the logits of one generation batch may take: Inspect's HF provider keeps every step's
+# logits (batch x vocabulary x new tokens) to compute logprobs, plus a log-softmax copy.
+LOGITS_BUDGET_BYTES = 1 << 30
+
+
+def local_batch_size(items: int, vocab_size: int | None, max_tokens: int) -> int:
+    """Generation batch for a local model: the whole suite in as few equal batches as fit.
+
+    Inspect's HF provider collects queued requests until a batch is full or none has arrived
+    for two seconds, so a batch that cannot fill costs that wait: equal batches that divide the
+    suite avoid it. The cap keeps the kept logits of one batch within ``LOGITS_BUDGET_BYTES``.
+    """
+    per_item = 8 * max(vocab_size or 32_000, 1) * max(max_tokens, 1)
+    cap = max(1, min(MAX_LOCAL_BATCH, LOGITS_BUDGET_BYTES // per_item))
+    n = max(items, 1)
+    batches = -(-n // cap)
+    return -(-n // batches)
 
 
 def check_context(path: str, suite: Suite) -> None:
@@ -167,6 +192,45 @@ def check_context(path: str, suite: Suite) -> None:
         )
 
 
+def eval_arguments(target: ModelTarget, suite: Suite, settings: EvalSettings) -> dict[str, Any]:
+    """Keyword arguments of the ``inspect_ai.eval`` call that runs ``suite`` on ``target``.
+
+    Local models run greedy on the settings' device, in batches from :func:`local_batch_size`
+    unless ``max_connections`` says otherwise; logprobs (the confidence of choice answers) are
+    asked for when the settings say so. The realtime sample buffer, which only serves watching
+    a run in progress, is off.
+    """
+    kwargs: dict[str, Any] = {
+        "model": target.inspect_model,
+        "model_args": dict(target.model_args),
+        "display": "none",
+        "score_display": False,
+        "log_realtime": False,
+        "max_tokens": settings.max_tokens,
+        "seed": settings.seed,
+    }
+    if target.local:
+        assert target.path is not None
+        kwargs["model_args"].update(
+            model_path=target.path, device=settings.device, do_sample=settings.do_sample
+        )
+        if settings.do_sample:
+            kwargs["temperature"] = settings.temperature
+        vocab = _model_config(target.path).get("vocab_size")
+        kwargs["max_connections"] = settings.max_connections or local_batch_size(
+            len(suite.items), vocab if isinstance(vocab, int) else None, settings.max_tokens
+        )
+    else:
+        kwargs["temperature"] = settings.temperature
+        if settings.max_connections:
+            kwargs["max_connections"] = settings.max_connections
+    if settings.logprobs:
+        kwargs["logprobs"] = True  # the chosen token's logprob is all the scorer reads
+    if settings.grader:
+        kwargs["model_roles"] = {"grader": settings.grader}
+    return kwargs
+
+
 def run_inspect(
     target: ModelTarget,
     suite: Suite,
@@ -181,38 +245,18 @@ def run_inspect(
 
     from heredity.evaluate._task import suite_task
 
-    kwargs: dict[str, Any] = {"max_tokens": settings.max_tokens, "seed": settings.seed}
-    model_args = dict(target.model_args)
     if target.local:
         assert target.path is not None
         check_context(target.path, suite)
-        model_args.update(
-            model_path=target.path, device=settings.device, do_sample=settings.do_sample
-        )
-        if settings.do_sample:
-            kwargs["temperature"] = settings.temperature
         # Registering the model's info stops Inspect from looking "hf/local" up on the Hub.
         set_model_info(LOCAL_MODEL, ModelInfo(context_length=_context_length(target.path)))
-    else:
-        kwargs["temperature"] = settings.temperature
-    if settings.logprobs:
-        kwargs["logprobs"] = True
-        kwargs["top_logprobs"] = 5
-    if settings.max_connections:
-        kwargs["max_connections"] = settings.max_connections
-    roles = {"grader": settings.grader} if settings.grader else None
     task = suite_task(suite, grader=bool(settings.grader))
     try:
         logs = inspect_eval(
             task,
-            model=target.inspect_model,
-            model_args=model_args,
-            model_roles=roles,
-            display="none",
             log_dir=str(log_dir),
-            score_display=False,
             metadata=metadata,
-            **kwargs,
+            **eval_arguments(target, suite, settings),
         )
     except Exception as exc:  # Inspect raises many kinds; report them as a failed run
         raise BadInput(f"evaluating {target.ref} on suite {suite.name} failed: {exc}") from exc

@@ -29,7 +29,12 @@ class EvalSettings(BaseModel):
         None,
         description="request logprobs (confidence of choice answers); None: on for local models",
     )
-    max_connections: int | None = Field(None, ge=1, description="concurrency / local batch size")
+    max_connections: int | None = Field(
+        None,
+        ge=1,
+        description="concurrency / local batch size; None: local models take the whole suite "
+        "in as few equal batches as fit (at most 256 items each)",
+    )
 
     def resolved(self, *, local: bool) -> EvalSettings:
         """The settings with automatic values decided (these are what the hash covers)."""

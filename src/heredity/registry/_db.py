@@ -50,6 +50,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=60000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Lineage answers keep their working sets (sorts, the impact search's reached set)
+            # in temporary tables: in memory, not in files created and removed per query.
+            cur.execute("PRAGMA temp_store=MEMORY")
             cur.close()
 
         @event.listens_for(engine, "begin")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy import Connection, text
 
 from heredity.errors import BadInput
@@ -47,11 +48,18 @@ class Lineage(BaseModel):
     edges: list[LineageEdge]
 
 
-class Affected(BaseModel):
+@dataclass(slots=True)
+class Affected:
+    """One node downstream of an impact root: how it is reached and who owns it.
+
+    A plain dataclass, not a pydantic model: an impact answer at a million models holds
+    hundreds of thousands of them, and they are built from database rows already typed.
+    """
+
     ref: str
     kind: Literal["model", "dataset"]
     depth: int
-    path: list[str] = Field(description="refs from the root to this node")
+    path: list[str] = field(metadata={"description": "refs from the root to this node"})
     owner: str | None = None
     status: str | None = None
 
@@ -180,38 +188,76 @@ def lineage(
 
 
 def impact(conn: Connection, root_id: int, root_ref: str) -> Impact:
-    """Every downstream model and dataset through every relation, each with one shortest path."""
-    # The walk carries the node it came from; a node's shortest arrival names its path parent
-    # (the smallest id among ties), so no second pass over the edges is needed.
-    sql = (
-        "WITH RECURSIVE walk(id, depth, parent) AS ("
-        " SELECT CAST(:root AS BIGINT), 0, CAST(NULL AS BIGINT)"
-        " UNION"
-        " SELECT e.child_id, w.depth + 1, w.id FROM edges e JOIN walk w ON e.parent_id = w.id"
-        " WHERE w.depth < :maxdepth"
-        "), ranked AS ("
-        " SELECT id, depth, parent, ROW_NUMBER() OVER (PARTITION BY id ORDER BY depth, parent) AS rn"
-        " FROM walk)"
-        " SELECT r.id, n.ref, n.kind, r.depth, r.parent, COALESCE(m.owner, d.owner), m.status"
-        " FROM ranked r JOIN nodes n ON n.id = r.id"
-        " LEFT JOIN models m ON m.node_id = r.id LEFT JOIN datasets d ON d.node_id = r.id"
-        " WHERE r.rn = 1 AND r.id <> :root"
-        " ORDER BY r.depth, n.ref"
+    """Every downstream model and dataset through every relation, each with one shortest path.
+
+    A breadth-first search run in the database, one set-at-a-time statement per level: the
+    next level is every child of the current one not reached before (a primary-key probe of
+    the reached set), with the smallest parent id as its path parent. A recursive CTE cannot
+    consult what it has reached, so on a DAG it expands a node once per distinct arrival; this
+    expands each node once, as an in-memory BFS does. The reached set lives in a temporary
+    table private to this connection and transaction.
+    """
+    postgres = conn.dialect.name == "postgresql"
+    conn.execute(text("DROP TABLE IF EXISTS heredity_reach"))
+    conn.execute(
+        text(
+            "CREATE TEMPORARY TABLE heredity_reach"
+            " (id BIGINT PRIMARY KEY, depth INTEGER NOT NULL, parent BIGINT)"
+            + (" ON COMMIT DROP" if postgres else "")
+        )
     )
-    if conn.dialect.name == "postgresql":
-        sql += ' COLLATE "C"'  # byte order, as on SQLite, and no locale-aware comparisons
-    params = {"root": root_id, "maxdepth": _NO_LIMIT}
-    # Rows come nearest first, so a node's path parent already has its path.
-    paths: dict[int, list[str]] = {root_id: [root_ref]}
-    affected: list[Affected] = []
+    conn.execute(text("CREATE INDEX ix_heredity_reach_depth ON heredity_reach (depth)"))
+    conn.execute(
+        text("INSERT INTO heredity_reach (id, depth, parent) VALUES (:root, 0, NULL)"),
+        {"root": root_id},
+    )
+    # CROSS JOIN fixes the join order on SQLite: the level drives, the edge index is probed.
+    join = "JOIN" if postgres else "CROSS JOIN"
+    step = text(
+        "INSERT INTO heredity_reach (id, depth, parent)"
+        f" SELECT e.child_id, :next, MIN(e.parent_id) FROM heredity_reach r {join} edges e"
+        " ON e.parent_id = r.id"
+        " WHERE r.depth = :level AND NOT EXISTS"
+        " (SELECT 1 FROM heredity_reach x WHERE x.id = e.child_id)"
+        " GROUP BY e.child_id"
+    )
+    level = 0
+    while level < _NO_LIMIT:
+        added = conn.execute(step, {"next": level + 1, "level": level}).rowcount
+        if not added:
+            break
+        level += 1
+    if postgres:
+        # With the reached set's size known, the planner joins it to the catalogue by hash
+        # instead of probing an index per row (half the time at 180,000 rows).
+        conn.execute(text("ANALYZE heredity_reach"))
+    sql = (
+        "SELECT r.depth, n.ref, n.kind, r.id, r.parent, COALESCE(m.owner, d.owner), m.status"
+        " FROM heredity_reach r JOIN nodes n ON n.id = r.id"
+        " LEFT JOIN models m ON m.node_id = r.id LEFT JOIN datasets d ON d.node_id = r.id"
+        " WHERE r.depth > 0"
+    )
     with paused_gc():
-        for node, ref, kind, depth, parent, owner, status in conn.execute(text(sql), params).all():
+        # Plain driver rows: this is the one query whose rows number in the hundreds of
+        # thousands, and it takes no parameters, so no dialect's parameter style matters.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql)
+            rows = list(cursor.fetchall())
+        finally:
+            cursor.close()
+        conn.execute(text("DROP TABLE heredity_reach"))
+        # Nearest first, then by ref (code point order, which is UTF-8 byte order: as SQLite
+        # compares). A node's path parent, one level nearer, has its path when the node comes.
+        rows.sort(key=lambda r: (r[0], r[1]))
+        paths: dict[int, list[str]] = {root_id: [root_ref]}
+        affected: list[Affected] = []
+        append = affected.append
+        for depth, ref, kind, node, parent, owner, status in rows:
             path = paths[parent] + [ref]
             paths[node] = path
-            affected.append(
-                Affected(ref=ref, kind=kind, depth=depth, path=path, owner=owner, status=status)
-            )
-        return Impact(root=root_ref, affected=affected)
+            append(Affected(ref, kind, depth, path, owner, status))
+        return Impact.model_construct(root=root_ref, affected=affected)
 
 
 def one_hop(
