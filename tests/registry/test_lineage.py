@@ -99,6 +99,53 @@ def test_impact_reaches_every_descendant_with_path_owner_status(family: Registry
     assert by_ref["acme/summariser-small@2"].owner == "Jonas Weber"
 
 
+def test_impact_takes_shortest_arrival_and_smallest_parent_on_a_dag(registry: Registry) -> None:
+    """A diamond with a long way round: every node once, at its BFS depth, via its first parent."""
+    models = ["root", "b", "a", "c", "far1", "far2", "d"]  # registration order = id order
+    registry.bulk_ingest(
+        [ModelRecord(name=f"dag/{m}", version="1", owner=f"team-{m}") for m in models]
+        + [DatasetRecord(name="dag/gen", version="1", kind="synthetic", owner="data")],
+        [
+            ("dag/root@1", "dag/a@1", "distilled_from"),
+            ("dag/root@1", "dag/b@1", "distilled_from"),
+            ("dag/a@1", "dag/c@1", "distilled_from"),
+            ("dag/b@1", "dag/c@1", "weight_init"),  # c ties at depth 2 via a and b
+            ("dag/root@1", "dag/far1@1", "distilled_from"),
+            ("dag/far1@1", "dag/far2@1", "distilled_from"),
+            ("dag/far2@1", "dag/d@1", "distilled_from"),  # d at depth 3 this way...
+            ("dag/c@1", "dag/gen@1", "generated"),
+            ("dag/gen@1", "dag/d@1", "trained_on"),  # ...and at depth 4 through data
+            ("dag/b@1", "dag/d@1", "quantized_from"),  # ...but depth 2 from b
+        ],
+    )
+    impact = registry.impact("dag/root@1")
+    got = [(a.ref, a.depth, a.path[-2] if len(a.path) > 1 else None) for a in impact.affected]
+    assert got == [  # nearest first, then by ref; each path parent one level nearer
+        ("dag/a@1", 1, "dag/root@1"),
+        ("dag/b@1", 1, "dag/root@1"),
+        ("dag/far1@1", 1, "dag/root@1"),
+        ("dag/c@1", 2, "dag/b@1"),  # b was registered before a: the smaller id wins the tie
+        ("dag/d@1", 2, "dag/b@1"),
+        ("dag/far2@1", 2, "dag/far1@1"),
+        ("dag/gen@1", 3, "dag/c@1"),
+    ]
+    by_ref = {a.ref: a for a in impact.affected}
+    assert by_ref["dag/gen@1"].path == ["dag/root@1", "dag/b@1", "dag/c@1", "dag/gen@1"]
+    assert (by_ref["dag/gen@1"].kind, by_ref["dag/gen@1"].owner) == ("dataset", "data")
+    assert (by_ref["dag/d@1"].owner, by_ref["dag/d@1"].status) == ("team-d", "registered")
+    assert registry.impact("dag/d@1").affected == []
+    # The search's working table is gone and the answer is the same when asked again.
+    assert registry.impact("dag/root@1") == impact
+    assert impact.model_dump(mode="json")["affected"][3] == {
+        "ref": "dag/c@1",
+        "kind": "model",
+        "depth": 2,
+        "path": ["dag/root@1", "dag/b@1", "dag/c@1"],
+        "owner": "team-c",
+        "status": "registered",
+    }
+
+
 def test_unknown_refs_and_relations_are_bad_input(family: Registry) -> None:
     with pytest.raises(NotFound):
         family.impact("acme/nothing@1")

@@ -199,11 +199,12 @@ def impact(conn: Connection, root_id: int, root_ref: str) -> Impact:
     """
     postgres = conn.dialect.name == "postgresql"
     conn.execute(text("DROP TABLE IF EXISTS heredity_reach"))
+    # On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to keep.
+    key = "BIGINT PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY"
     conn.execute(
         text(
-            "CREATE TEMPORARY TABLE heredity_reach"
-            " (id BIGINT PRIMARY KEY, depth INTEGER NOT NULL, parent BIGINT)"
-            + (" ON COMMIT DROP" if postgres else "")
+            f"CREATE TEMPORARY TABLE heredity_reach (id {key}, depth INTEGER NOT NULL,"
+            " parent BIGINT)" + (" ON COMMIT DROP" if postgres else "")
         )
     )
     conn.execute(text("CREATE INDEX ix_heredity_reach_depth ON heredity_reach (depth)"))
@@ -211,15 +212,16 @@ def impact(conn: Connection, root_id: int, root_ref: str) -> Impact:
         text("INSERT INTO heredity_reach (id, depth, parent) VALUES (:root, 0, NULL)"),
         {"root": root_id},
     )
-    # CROSS JOIN fixes the join order on SQLite: the level drives, the edge index is probed.
+    # The next level: every child of this one not reached before. Frontier rows come in id
+    # order, so among a node's arrivals the first (kept; later ones conflict with it and are
+    # dropped) is from its smallest parent id. CROSS JOIN fixes SQLite's join order: the
+    # frontier drives and the edge index is probed.
     join = "JOIN" if postgres else "CROSS JOIN"
     step = text(
         "INSERT INTO heredity_reach (id, depth, parent)"
-        f" SELECT e.child_id, :next, MIN(e.parent_id) FROM heredity_reach r {join} edges e"
-        " ON e.parent_id = r.id"
-        " WHERE r.depth = :level AND NOT EXISTS"
-        " (SELECT 1 FROM heredity_reach x WHERE x.id = e.child_id)"
-        " GROUP BY e.child_id"
+        f" SELECT e.child_id, :next, e.parent_id FROM heredity_reach r {join} edges e"
+        " ON e.parent_id = r.id WHERE r.depth = :level ORDER BY r.id"
+        " ON CONFLICT (id) DO NOTHING"
     )
     level = 0
     while level < _NO_LIMIT:
@@ -247,8 +249,9 @@ def impact(conn: Connection, root_id: int, root_ref: str) -> Impact:
         finally:
             cursor.close()
         conn.execute(text("DROP TABLE heredity_reach"))
-        # Nearest first, then by ref (code point order, which is UTF-8 byte order: as SQLite
-        # compares). A node's path parent, one level nearer, has its path when the node comes.
+        # Nearest first, then by ref (refs are unique, so the tuples never compare further;
+        # code point order is UTF-8 byte order, as SQLite compares). A node's path parent, one
+        # level nearer, has its path when the node comes.
         rows.sort(key=lambda r: (r[0], r[1]))
         paths: dict[int, list[str]] = {root_id: [root_ref]}
         affected: list[Affected] = []
