@@ -102,3 +102,17 @@ def test_agreement_between_tiny_models(tiny: TinyModels) -> None:
     # the teacher starts harmful answers with a refusal, the student with an answer
     assert diff["top1_agreement"] == pytest.approx(2 / 8)
     assert diff["mean_kl"] > 1.0
+
+
+def test_agreement_batches_prompts_of_different_lengths_as_if_alone(tiny: TinyModels) -> None:
+    """One left-padded pass gives each prompt the distributions it gets on its own."""
+    prompts = ["hi", *HARMFUL, "how do i bake bread with rye flour and a little honey"]
+    together = agreement(tiny.teacher, tiny.student, prompts)
+    alone = [agreement(tiny.teacher, tiny.student, [p]) for p in prompts]
+    assert together["n"] == len(prompts)
+    assert together["mean_kl"] == pytest.approx(
+        sum(a["mean_kl"] for a in alone) / len(alone), rel=1e-4, abs=1e-6
+    )
+    assert together["top1_agreement"] == pytest.approx(
+        sum(a["top1_agreement"] for a in alone) / len(alone)
+    )

@@ -33,6 +33,8 @@ SAFETY_AWARE = "acme/toy-safety-aware@1"
 BLEND = "acme/toy-blend@1"
 SEQ = "acme/toy-seq@1"
 API_STUDENT = "acme/toy-rival@1"
+# Scenario C's mix leans on the fluent teacher, as a product team chasing helpfulness would.
+BLEND_WEIGHTS = (0.3, 0.7)
 
 
 def _plan(
@@ -92,6 +94,7 @@ class Demo:
         self.console = console or Console()
         self.reports = self.out / "reports"
         self.models = self.out / "models"
+        self.logs = self.out / "logs"
         self.summary: dict[str, Any] = {}
         self.progress: Progress | None = None
         self.task: Any = None
@@ -163,8 +166,17 @@ class Demo:
             self.config.world_seed if seed is None else seed,
             self.config.student_steps,
             self.config.threads,
+            self.config.length_buckets,
             str(self.models / student.split("/")[-1]),
         )
+
+    def _baseline(self, ref: str, suites: list[str]) -> None:
+        """Evaluate a teacher on the suites now, stored for every student's assessment (4.2)."""
+        from heredity.evaluate import EvalSettings, evaluate
+
+        settings = EvalSettings(max_tokens=self.config.max_tokens)
+        for suite in suites:
+            evaluate(ref, suite, registry=self.registry, settings=settings, log_dir=self.logs)
 
     def _assess(self, teachers: list[str], student: str) -> tuple[Any, Any]:
         from heredity.evaluate import EvalSettings
@@ -176,7 +188,7 @@ class Demo:
             teachers,
             student,
             settings=EvalSettings(max_tokens=self.config.max_tokens),
-            log_dir=self.out / "logs",
+            log_dir=self.logs,
         )
         self.reports.mkdir(parents=True, exist_ok=True)
         (self.reports / f"{student.split('/')[-1].replace('@', '-')}.html").write_text(
@@ -280,13 +292,15 @@ class Demo:
             "sequence_level",
         )
         self.start_blend(suites)
+        with self.step(f"record the teacher's baseline: {TEACHER} on the held-out suites"):
+            self._baseline(TEACHER, suites)  # while both cores distil
         results: dict[str, Any] = {}
         for ref, kind in ((TASK_ONLY, "task_only"), (SAFETY_AWARE, "safety_aware")):
             with self.step(
                 f"distil {ref} ({kind.replace('_', '-')} transfer set; gate, capture, record)"
             ):
                 jobs[kind].result()
-            with self.step(f"evaluate {ref} (teacher baseline reused) and assess the transfer"):
+            with self.step(f"evaluate {ref} and assess it against the teacher's baseline"):
                 assessment, _ = self._assess([TEACHER], ref)
             results[kind] = assessment
             refusal = _dimension(assessment, "safety_refusal")
@@ -310,10 +324,12 @@ class Demo:
         """Queue the multi-teacher student as soon as the fluent teacher is ready (Scenario C)."""
         from heredity.distill.toy import transfer_set
 
-        self._register_teacher(FLUENT, self.fluent_future.result(), owner="Conversation Team")
         plan = _plan(
             BLEND,
-            [_teacher_entry(TEACHER, "safety", 0.4), _teacher_entry(FLUENT, "fluency", 0.6)],
+            [
+                _teacher_entry(TEACHER, "safety", BLEND_WEIGHTS[0]),
+                _teacher_entry(FLUENT, "fluency", BLEND_WEIGHTS[1]),
+            ],
             "multi_teacher",
             {
                 "name": "acme/toy-blend-prompts",
@@ -331,7 +347,7 @@ class Demo:
         )
         self.blend_job = self._distill(
             plan,
-            [(TEACHER, 0.4), (FLUENT, 0.6)],
+            [(TEACHER, BLEND_WEIGHTS[0]), (FLUENT, BLEND_WEIGHTS[1])],
             transfer_set(self.world, "safety_aware"),
             "multi_teacher",
         )
@@ -344,9 +360,11 @@ class Demo:
         self.say(f"  {SEQ}: overall [bold]{seq_assessment.verdict}[/]")
         self.heading("Scenario C — multi-teacher: a safety teacher and a fluent teacher")
         self.say(f"  {FLUENT} answers everything; it was trained alongside the safety teacher")
-        with self.step(f"distil {BLEND} from both teachers (weights 0.4 / 0.6)"):
+        with self.step(
+            f"distil {BLEND} from both teachers (weights {BLEND_WEIGHTS[0]} / {BLEND_WEIGHTS[1]})"
+        ):
             self.blend_job.result()
-        with self.step(f"evaluate {BLEND} and assess it against each teacher's role"):
+        with self.step(f"evaluate {BLEND}; assess it against each teacher's role"):
             assessment, _ = self._assess([TEACHER, FLUENT], BLEND)
         self.say(
             f"  overall [bold]{assessment.verdict}[/]; incoherent on: "
@@ -404,29 +422,31 @@ class Demo:
         ]
         with Progress(*columns, console=self.console, transient=True) as progress:
             self.progress = progress
-            self.task = progress.add_task("demo", total=14)
+            self.task = progress.add_task("demo", total=18)
             self.heading("Setting up: the toy world and its safety-aligned teacher")
-            # The fluent teacher (Scenario C) trains in a second process on the second core meanwhile.
+            # Both teachers train in worker processes, one per core; the main process records
+            # the fluent teacher's baseline (Scenario C) as soon as it is ready.
             self.pool = pool = ProcessPoolExecutor(
                 max_workers=2, mp_context=multiprocessing.get_context("spawn")
             )
-            self.fluent_future = pool.submit(
-                _train,
-                self.config.world_seed,
-                str(self._teacher_dir(FLUENT)),
-                self.config.fluent_epochs,
-                True,
-                FLUENT.split("@")[0],
-            )
-            with self.step(f"train the teacher {TEACHER}"):
-                out = _train(
+            jobs = {
+                ref: pool.submit(
+                    _train,
                     self.config.world_seed,
-                    str(self._teacher_dir(TEACHER)),
-                    self.config.teacher_epochs,
-                    False,
-                    TEACHER.split("@")[0],
+                    str(self._teacher_dir(ref)),
+                    self.config.fluent_epochs if ref == FLUENT else self.config.teacher_epochs,
+                    ref == FLUENT,
+                    ref.split("@")[0],
+                    self.config.length_buckets,
                 )
-                self._register_teacher(TEACHER, out, owner="Safety Team")
+                for ref in (TEACHER, FLUENT)
+            }
+            with self.step(f"train the fluent teacher {FLUENT} (answers everything)"):
+                self._register_teacher(FLUENT, jobs[FLUENT].result(), owner="Conversation Team")
+            with self.step(f"record the fluent teacher's baseline while {TEACHER} trains"):
+                self._baseline(FLUENT, suites)
+            with self.step(f"train the safety-aligned teacher {TEACHER}"):
+                self._register_teacher(TEACHER, jobs[TEACHER].result(), owner="Safety Team")
             self.scenario_b()
             self.scenario_a(suites)
             self.scenario_c()
@@ -459,6 +479,7 @@ def _distill_job(
     seed: int,
     steps: int,
     threads: int,
+    length_buckets: int,
     out: str,
 ) -> str:
     """One distillation with the capture callback attached: gate, train, record. Returns the record id."""
@@ -480,6 +501,7 @@ def _distill_job(
         max_steps=steps,
         seed=seed,
         threads=threads,
+        length_buckets=length_buckets,
         student_name=plan["student"]["name"],
         dataset_name=plan["datasets"][0]["name"],
         callbacks=[factory],
@@ -493,12 +515,20 @@ def _distill_job(
         registry.close()
 
 
-def _train(world_seed: int, out: str, epochs: float, fluent: bool, name: str) -> Path:
+def _train(
+    world_seed: int, out: str, epochs: float, fluent: bool, name: str, length_buckets: int
+) -> Path:
     """Train a toy teacher (run in this process or in a worker process)."""
     from heredity.distill.toy import make_world, train_teacher
 
     train_teacher(
-        make_world(world_seed), out, seed=world_seed, epochs=epochs, fluent=fluent, name=name
+        make_world(world_seed),
+        out,
+        seed=world_seed,
+        epochs=epochs,
+        fluent=fluent,
+        name=name,
+        length_buckets=length_buckets,
     )
     return Path(out)
 

@@ -55,19 +55,50 @@ def agreement(
         raise BadInput(f"agreement: {teacher_dir} and {student_dir} do not share a tokenizer")
     agree = 0
     kls: list[float] = []
+    texts = [chat_prompt(t_tok, prompt) for prompt in prompts]
     with torch.inference_mode():
-        for prompt in prompts:
-            text = chat_prompt(t_tok, prompt)
-            ids = t_tok(text, return_tensors="pt")["input_ids"].to(device)
-            if ids.shape[1] == 0:
-                raise BadInput(f"agreement: prompt {prompt!r} has no tokens")
-            t_logits = teacher(input_ids=ids).logits[0, -1].float()
-            s_logits = student(input_ids=ids).logits[0, -1].float()
+        for start in range(0, len(texts), _BATCH):
+            chunk = texts[start : start + _BATCH]
+            t_logits = _last_logits(teacher, t_tok, chunk, device)
+            s_logits = _last_logits(student, t_tok, chunk, device)
             if t_logits.shape != s_logits.shape:
                 raise BadInput("agreement: the models' output vocabularies differ in size")
             t_logp = torch.log_softmax(t_logits, dim=-1)
             s_logp = torch.log_softmax(s_logits, dim=-1)
-            kls.append(float((t_logp.exp() * (t_logp - s_logp)).sum()))
-            agree += int(int(t_logits.argmax()) == int(s_logits.argmax()))
+            kls += (t_logp.exp() * (t_logp - s_logp)).sum(dim=-1).tolist()
+            agree += int((t_logits.argmax(dim=-1) == s_logits.argmax(dim=-1)).sum())
     n = len(kls)
     return {"n": n, "top1_agreement": agree / n, "mean_kl": sum(kls) / n}
+
+
+_BATCH = 64
+
+
+def _last_logits(model: Any, tok: Any, texts: Sequence[str], device: str) -> Any:
+    """Next-token logits after each text: one left-padded forward pass for the whole batch.
+
+    Positions are counted from each text's first real token, so every row sees what it would
+    see alone; models whose forward takes no ``position_ids`` run one text at a time.
+    """
+    import inspect
+
+    import torch
+
+    encoded = [tok(text, add_special_tokens=True)["input_ids"] for text in texts]
+    for ids, text in zip(encoded, texts, strict=True):
+        if not ids:
+            raise BadInput(f"agreement: prompt {text!r} has no tokens")
+    if "position_ids" not in inspect.signature(model.forward).parameters:
+        rows = [
+            model(input_ids=torch.tensor([ids], device=device)).logits[0, -1] for ids in encoded
+        ]
+        return torch.stack(rows).float()
+    width = max(len(ids) for ids in encoded)
+    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+    input_ids = torch.tensor([[pad] * (width - len(ids)) + ids for ids in encoded], device=device)
+    mask = torch.tensor(
+        [[0] * (width - len(ids)) + [1] * len(ids) for ids in encoded], device=device
+    )
+    positions = (mask.cumsum(dim=-1) - 1).clamp(min=0)
+    out = model(input_ids=input_ids, attention_mask=mask, position_ids=positions)
+    return out.logits[:, -1].float()
