@@ -33,7 +33,7 @@ class EvalSettings(BaseModel):
         None,
         ge=1,
         description="concurrency / local batch size; None: local models take the whole suite "
-        "in as few equal batches as fit (at most 256 items each)",
+        "in as few equal batches as fit (at most 64 items each)",
     )
 
     def resolved(self, *, local: bool) -> EvalSettings:
