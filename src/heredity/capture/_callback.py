@@ -230,8 +230,8 @@ def attach(
 def _trainer_settings(trainer: Any) -> dict[str, Any]:
     """Distillation settings a trainer keeps readable, already in normalised meaning.
 
-    Heredity's DistillationTrainer exposes ``kd_weight``, ``hard_label_weight``, ``temperature``,
-    ``teacher_weights`` and ``length_buckets``; TRL trainers are read through their config.
+    Heredity's DistillationTrainer exposes ``kd_weight``, ``hard_label_weight``, ``temperature``
+    and ``teacher_weights``; TRL trainers are read through their config instead.
     """
     if getattr(trainer, "distillation_settings", None):
         return dict(trainer.distillation_settings)
@@ -248,6 +248,4 @@ def _trainer_settings(trainer: Any) -> dict[str, Any]:
     weights = getattr(trainer, "teacher_weights", None)
     if weights:
         out["teacher_weights"] = [float(w) for w in weights]
-    if getattr(trainer, "length_buckets", 0):
-        out["length_buckets"] = int(trainer.length_buckets)  # batch order: needed to re-run
     return out

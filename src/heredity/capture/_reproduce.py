@@ -28,7 +28,6 @@ def spec_from_record(
 
     config = body.get("config") or {}
     passed = (config.get("raw") or {}).get("passed") or {}
-    distillation = (config.get("raw") or {}).get("distillation") or {}
     if not passed:
         raise BadInput(
             "record: config.raw.passed is missing; the run was not captured, so it cannot be re-run"
@@ -57,7 +56,6 @@ def spec_from_record(
         seed=int(config.get("seed", passed.get("seed", 0))),
         learning_rate=float(passed["learning_rate"]),
         batch_size=int(passed["per_device_train_batch_size"]),
-        length_buckets=int(distillation.get("length_buckets") or 0),
         threads=int(threads),
         student_name=body["student"]["name"],
     )

@@ -18,9 +18,6 @@ class DemoConfig(BaseModel):
     max_tokens: int = Field(24, gt=0, description="generation length in evaluations")
     items_per_suite: int | None = Field(None, gt=0, description="cap on held-out items per suite")
     threads: int = Field(1, gt=0)
-    length_buckets: int = Field(
-        4, ge=0, description="teachers and students train on batches of similar length"
-    )
 
 
 FULL = DemoConfig()

@@ -33,8 +33,8 @@ SAFETY_AWARE = "acme/toy-safety-aware@1"
 BLEND = "acme/toy-blend@1"
 SEQ = "acme/toy-seq@1"
 API_STUDENT = "acme/toy-rival@1"
-# Scenario C's mix leans on the fluent teacher, as a product team chasing helpfulness would.
-BLEND_WEIGHTS = (0.3, 0.7)
+# Scenario C's mix leans on the fluent teacher, as a team chasing helpfulness would.
+BLEND_WEIGHTS = (0.4, 0.6)
 
 
 def _plan(
@@ -166,7 +166,6 @@ class Demo:
             self.config.world_seed if seed is None else seed,
             self.config.student_steps,
             self.config.threads,
-            self.config.length_buckets,
             str(self.models / student.split("/")[-1]),
         )
 
@@ -437,7 +436,6 @@ class Demo:
                     self.config.fluent_epochs if ref == FLUENT else self.config.teacher_epochs,
                     ref == FLUENT,
                     ref.split("@")[0],
-                    self.config.length_buckets,
                 )
                 for ref in (TEACHER, FLUENT)
             }
@@ -479,7 +477,6 @@ def _distill_job(
     seed: int,
     steps: int,
     threads: int,
-    length_buckets: int,
     out: str,
 ) -> str:
     """One distillation with the capture callback attached: gate, train, record. Returns the record id."""
@@ -501,7 +498,6 @@ def _distill_job(
         max_steps=steps,
         seed=seed,
         threads=threads,
-        length_buckets=length_buckets,
         student_name=plan["student"]["name"],
         dataset_name=plan["datasets"][0]["name"],
         callbacks=[factory],
@@ -515,9 +511,7 @@ def _distill_job(
         registry.close()
 
 
-def _train(
-    world_seed: int, out: str, epochs: float, fluent: bool, name: str, length_buckets: int
-) -> Path:
+def _train(world_seed: int, out: str, epochs: float, fluent: bool, name: str) -> Path:
     """Train a toy teacher (run in this process or in a worker process)."""
     from heredity.distill.toy import make_world, train_teacher
 
@@ -528,7 +522,6 @@ def _train(
         epochs=epochs,
         fluent=fluent,
         name=name,
-        length_buckets=length_buckets,
     )
     return Path(out)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,45 +126,6 @@ def encode_dataset(
     return EncodedDataset(
         [encode_example(tokenizer, ex["prompt"], ex["response"]) for ex in examples]
     )
-
-
-class LengthBucketSampler(torch.utils.data.Sampler[int]):
-    """Random batches of similar length: less padding, the same examples every epoch.
-
-    Each epoch shuffles the examples, cuts them into groups of ``buckets`` batches, sorts each
-    group by length, cuts it into batches and shuffles the order of the batches (a short last
-    batch goes last, so every batch the loader cuts is one of these). Seeded per epoch, so two
-    runs with the same seed see the same batches.
-    """
-
-    def __init__(self, lengths: Sequence[int], batch_size: int, buckets: int, seed: int) -> None:
-        if batch_size <= 0 or buckets <= 0:
-            raise BadInput("length_buckets, batch_size: must be positive")
-        self.lengths = list(lengths)
-        self.batch_size = batch_size
-        self.buckets = buckets
-        self.seed = seed
-        self.epoch = 0
-
-    def __len__(self) -> int:
-        return len(self.lengths)
-
-    def __iter__(self) -> Iterator[int]:
-        gen = torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch)
-        self.epoch += 1
-        order = torch.randperm(len(self.lengths), generator=gen).tolist()
-        group = self.batch_size * self.buckets
-        batches: list[list[int]] = []
-        for start in range(0, len(order), group):
-            chunk = sorted(order[start : start + group], key=self.lengths.__getitem__)
-            batches += [
-                chunk[i : i + self.batch_size] for i in range(0, len(chunk), self.batch_size)
-            ]
-        full = [b for b in batches if len(b) == self.batch_size]
-        short = [b for b in batches if len(b) < self.batch_size]
-        shuffled = [full[i] for i in torch.randperm(len(full), generator=gen).tolist()]
-        for batch in shuffled + short:
-            yield from batch
 
 
 class PadCollator:

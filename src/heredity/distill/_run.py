@@ -56,12 +56,6 @@ class DistillSpec(BaseModel):
     seed: int = 0
     learning_rate: float = Field(5e-3, gt=0)
     batch_size: int = Field(64, gt=0)
-    length_buckets: int = Field(
-        0,
-        ge=0,
-        description="batch examples of similar length, in groups of this many batches (0: plain "
-        "shuffling); less padding, so faster when lengths vary",
-    )
     threads: int = Field(1, gt=0)
     student_size: str | None = Field(
         None, description="named size; default 'student' (self-distillation: the teacher's)"
@@ -251,7 +245,6 @@ def distill(spec: DistillSpec | dict[str, Any]) -> DistillResult:
         callbacks=s.callbacks,
         progress=s.progress,
         threads=s.threads,
-        length_buckets=s.length_buckets,
     )
     names = ", ".join(teacher_refs)
     card = model_card(
@@ -284,7 +277,6 @@ def distill(spec: DistillSpec | dict[str, Any]) -> DistillResult:
             "training_args_passed": outcome.args_passed,
             "training_args_effective": outcome.args_effective,
             "threads": s.threads,
-            "length_buckets": s.length_buckets,
             "torch": torch.__version__,
         },
     }

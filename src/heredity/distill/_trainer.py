@@ -9,7 +9,6 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel, Trainer
 
-from heredity.distill._data import LengthBucketSampler
 from heredity.distill._losses import distillation_loss
 from heredity.errors import BadInput
 
@@ -37,13 +36,9 @@ class DistillationTrainer(Trainer):
         temperature: float = 1.0,
         kd_weight: float = 1.0,
         hard_label_weight: float = 0.0,
-        length_buckets: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if length_buckets < 0:
-            raise BadInput("length_buckets: must be 0 (plain shuffling) or more")
-        self.length_buckets = int(length_buckets)
         weights = list(teacher_weights) if teacher_weights is not None else [1.0] * len(teachers)
         if len(weights) != len(teachers):
             raise BadInput(
@@ -76,16 +71,6 @@ class DistillationTrainer(Trainer):
         self.kd_weight = float(kd_weight)
         self.hard_label_weight = float(hard_label_weight)
         self.last_loss_parts: dict[str, float] = {}
-
-    def _get_train_sampler(self, train_dataset: Any = None) -> Any:
-        """With ``length_buckets``, batches of similar length (:class:`LengthBucketSampler`)."""
-        dataset: Any = train_dataset if train_dataset is not None else self.train_dataset
-        if not self.length_buckets or dataset is None:
-            return super()._get_train_sampler(train_dataset)
-        lengths = [len(dataset[i]["input_ids"]) for i in range(len(dataset))]
-        return LengthBucketSampler(
-            lengths, self.args.per_device_train_batch_size, self.length_buckets, self.args.seed
-        )
 
     def compute_loss(
         self,

@@ -112,14 +112,12 @@ def run_training(
     callbacks: Sequence[CallbackLike] = (),
     progress: bool = False,
     threads: int = 1,
-    length_buckets: int = 0,
 ) -> TrainOutcome:
     """Train ``model`` in place on prompt/response examples with the distillation trainer.
 
     Single process, no dataloader workers, full determinism and ``threads`` CPU threads (one by
     default: tiny models train fastest that way on a busy machine, and the thread count is part of
-    what makes two runs byte-identical). ``length_buckets`` > 0 batches examples of similar
-    length together (:class:`~heredity.distill._data.LengthBucketSampler`).
+    what makes two runs byte-identical).
     """
     if batch_size <= 0:
         raise BadInput("batch_size: must be positive")
@@ -170,7 +168,6 @@ def run_training(
             temperature=temperature,
             kd_weight=kd_weight,
             hard_label_weight=hard_label_weight,
-            length_buckets=length_buckets,
         )
         if not progress:
             trainer.remove_callback(PrinterCallback)

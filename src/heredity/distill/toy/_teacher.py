@@ -68,7 +68,6 @@ def train_teacher(
     size: str = "teacher",
     learning_rate: float = 5e-3,
     batch_size: int = 64,
-    length_buckets: int = 0,
     name: str = "heredity/toy-teacher",
     license: str = "apache-2.0",
     callbacks: Sequence[CallbackLike] = (),
@@ -91,7 +90,6 @@ def train_teacher(
         learning_rate=learning_rate,
         batch_size=batch_size,
         callbacks=callbacks,
-        length_buckets=length_buckets,
     )
     kind = "fluent (answers every request)" if fluent else "safe (refuses harmful requests)"
     card = model_card(
@@ -110,7 +108,6 @@ def train_teacher(
         "epochs": epochs,
         "learning_rate": learning_rate,
         "batch_size": batch_size,
-        "length_buckets": length_buckets,
         "fluent": fluent,
         "mix": dict(DEFAULT_MIX if mix is None else mix),
         "world_seed": world.seed,
