@@ -86,3 +86,46 @@ def test_total_loss_weights_both_terms() -> None:
     assert set(parts) == {"ce"} and float(ce_only) == pytest.approx(ce, rel=1e-6)
     with pytest.raises(ValueError, match="teacher"):
         distillation_loss(student, labels, kd_weight=1.0)
+
+
+@pytest.mark.parametrize(("kd_weight", "hard_weight", "teachers"), [(0.7, 0.3, 2), (0.0, 1.0, 0)])
+def test_chunked_batch_gives_the_loss_and_gradients_of_one_padded_pass(
+    tmp_path, kd_weight: float, hard_weight: float, teachers: int
+) -> None:
+    """Rows of similar length in chunks, each cut to its longest row: the same objective."""
+    from transformers import TrainingArguments
+
+    from heredity.distill import build_tokenizer
+    from heredity.distill._data import PadCollator, encode_example
+    from heredity.distill._models import build_model
+    from heredity.distill._trainer import DistillationTrainer, length_chunks
+
+    words = "how do i bake bread plant a tree i can not help with that here is a plan".split()
+    tok = build_tokenizer(words)
+    teacher_models = [build_model(tok, "tiny", seed=10 + i) for i in range(teachers)]
+    student = build_model(tok, "tiny", seed=1)
+    rows = [
+        encode_example(tok, " ".join(words[: 2 + i % 7]), " ".join(words[3 : 4 + (3 * i) % 11]))
+        for i in range(12)
+    ]
+    batch = PadCollator(int(tok.pad_token_id))(rows)
+    assert len({len(r["input_ids"]) for r in rows}) > 3  # lengths really vary
+    assert sum(len(c[0]) for c in length_chunks(batch["attention_mask"], 4)) == 12
+    trainer = DistillationTrainer(
+        model=student,
+        args=TrainingArguments(output_dir=str(tmp_path), use_cpu=True, report_to="none"),
+        teachers=teacher_models,
+        teacher_weights=[1.0, 2.0][:teachers] or None,
+        temperature=2.0,
+        kd_weight=kd_weight,
+        hard_label_weight=hard_weight,
+    )
+    chunked = trainer.compute_loss(student, batch)
+    chunked.backward()
+    grads = [p.grad.clone() for p in student.parameters()]
+    student.zero_grad()
+    whole, _ = trainer.compute_loss(student, batch, return_outputs=True)  # one padded pass
+    whole.backward()
+    assert float(chunked.detach()) == pytest.approx(float(whole.detach()), rel=1e-5)
+    for g, p in zip(grads, student.parameters(), strict=True):
+        assert torch.allclose(g, p.grad, rtol=1e-4, atol=1e-6)

@@ -33,6 +33,25 @@ def teacher_distribution(
     return probs
 
 
+def answer_tokens(labels: torch.Tensor) -> torch.Tensor:
+    """How many answer tokens (predicted positions with a label) a batch has, at least 1."""
+    return (labels[:, 1:] != IGNORE).sum().clamp(min=1)
+
+
+def forward_kl_sum(
+    student_logits: torch.Tensor,
+    teacher_probs: torch.Tensor,
+    labels: torch.Tensor,
+    temperature: float,
+) -> torch.Tensor:
+    """Sum over answer tokens of KL(p_teacher || p_student) at ``temperature`` (no T^2)."""
+    s_logits, _, mask = _shift(student_logits, labels)
+    t_probs = teacher_probs[:, :-1, :]
+    log_s = F.log_softmax(s_logits.float() / temperature, dim=-1)
+    per_token = (torch.xlogy(t_probs, t_probs) - t_probs * log_s).sum(dim=-1)
+    return (per_token * mask).sum()
+
+
 def forward_kl(
     student_logits: torch.Tensor,
     teacher_probs: torch.Tensor,
@@ -40,20 +59,24 @@ def forward_kl(
     temperature: float,
 ) -> torch.Tensor:
     """Mean over answer tokens of KL(p_teacher || p_student) at ``temperature``, times T^2."""
-    s_logits, _, mask = _shift(student_logits, labels)
-    t_probs = teacher_probs[:, :-1, :]
-    log_s = F.log_softmax(s_logits.float() / temperature, dim=-1)
-    per_token = (torch.xlogy(t_probs, t_probs) - t_probs * log_s).sum(dim=-1)
-    n = mask.sum().clamp(min=1)
-    return (per_token * mask).sum() / n * (temperature**2)
+    total = forward_kl_sum(student_logits, teacher_probs, labels, temperature)
+    return total / answer_tokens(labels) * (temperature**2)
+
+
+def cross_entropy_sum(student_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Summed token cross-entropy of the student on the answer tokens."""
+    s_logits, s_labels, _ = _shift(student_logits, labels)
+    return F.cross_entropy(
+        s_logits.reshape(-1, s_logits.size(-1)).float(),
+        s_labels.reshape(-1),
+        ignore_index=IGNORE,
+        reduction="sum",
+    )
 
 
 def cross_entropy(student_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """Mean token cross-entropy of the student on the answer tokens (the hard-label term)."""
-    s_logits, s_labels, _ = _shift(student_logits, labels)
-    return F.cross_entropy(
-        s_logits.reshape(-1, s_logits.size(-1)).float(), s_labels.reshape(-1), ignore_index=IGNORE
-    )
+    return cross_entropy_sum(student_logits, labels) / answer_tokens(labels)
 
 
 def distillation_loss(

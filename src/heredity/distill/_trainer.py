@@ -9,7 +9,13 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel, Trainer
 
-from heredity.distill._losses import distillation_loss
+from heredity.distill._losses import (
+    answer_tokens,
+    cross_entropy_sum,
+    distillation_loss,
+    forward_kl_sum,
+    teacher_distribution,
+)
 from heredity.errors import BadInput
 
 
@@ -79,25 +85,86 @@ class DistillationTrainer(Trainer):
         return_outputs: bool = False,
         num_items_in_batch: torch.Tensor | int | None = None,
     ) -> torch.Tensor | tuple[torch.Tensor, Any]:
-        """The distillation loss of one batch (a per-batch mean over answer tokens)."""
+        """The distillation loss of one batch (a per-batch mean over answer tokens).
+
+        The batch runs in up to ``LENGTH_CHUNKS`` chunks of rows of similar length, each cut
+        to its own longest row: the same loss over the same examples as one padded pass (the
+        sums are divided by the batch's answer-token count), with less compute spent on
+        padding when lengths vary.
+        """
         labels = inputs["labels"]
         model_inputs = {
             "input_ids": inputs["input_ids"],
             "attention_mask": inputs["attention_mask"],
         }
-        outputs = model(**model_inputs)
-        teacher_logits: list[torch.Tensor] = []
+        if return_outputs:
+            outputs = model(**model_inputs)
+            teacher_logits: list[torch.Tensor] = []
+            if self.kd_weight > 0:
+                with torch.no_grad():
+                    teacher_logits = [t(**model_inputs).logits for t in self.teacher_models]
+            loss, parts = distillation_loss(
+                outputs.logits,
+                labels,
+                teacher_logits,
+                self.teacher_weights,
+                temperature=self.temperature,
+                kd_weight=self.kd_weight,
+                hard_label_weight=self.hard_label_weight,
+            )
+            self.last_loss_parts = parts
+            return loss, outputs
+        return self._chunked_loss(model, inputs)
+
+    def _chunked_loss(self, model: nn.Module, inputs: dict[str, Any]) -> torch.Tensor:
+        labels = inputs["labels"]
+        mask = inputs["attention_mask"]
+        n_tokens = answer_tokens(labels)
+        kd_sum = torch.zeros((), dtype=torch.float32, device=labels.device)
+        ce_sum = torch.zeros((), dtype=torch.float32, device=labels.device)
+        for rows, width in length_chunks(mask, LENGTH_CHUNKS):
+            part = {
+                "input_ids": inputs["input_ids"][rows, :width],
+                "attention_mask": mask[rows, :width],
+            }
+            chunk_labels = labels[rows, :width]
+            logits = model(**part).logits
+            if self.kd_weight > 0:
+                with torch.no_grad():
+                    teacher_logits = [t(**part).logits for t in self.teacher_models]
+                    probs = teacher_distribution(
+                        teacher_logits, self.teacher_weights, self.temperature
+                    )
+                kd_sum = kd_sum + forward_kl_sum(logits, probs, chunk_labels, self.temperature)
+            if self.hard_label_weight > 0:
+                ce_sum = ce_sum + cross_entropy_sum(logits, chunk_labels)
+        loss = torch.zeros((), dtype=torch.float32, device=labels.device)
+        parts: dict[str, float] = {}
         if self.kd_weight > 0:
-            with torch.no_grad():
-                teacher_logits = [t(**model_inputs).logits for t in self.teacher_models]
-        loss, parts = distillation_loss(
-            outputs.logits,
-            labels,
-            teacher_logits,
-            self.teacher_weights,
-            temperature=self.temperature,
-            kd_weight=self.kd_weight,
-            hard_label_weight=self.hard_label_weight,
-        )
+            kd = kd_sum / n_tokens * (self.temperature**2)
+            parts["kd"] = float(kd.detach())
+            loss = loss + self.kd_weight * kd
+        if self.hard_label_weight > 0:
+            ce = ce_sum / n_tokens
+            parts["ce"] = float(ce.detach())
+            loss = loss + self.hard_label_weight * ce
         self.last_loss_parts = parts
-        return (loss, outputs) if return_outputs else loss
+        return loss
+
+
+LENGTH_CHUNKS = 4
+
+
+def length_chunks(attention_mask: torch.Tensor, chunks: int) -> list[tuple[torch.Tensor, int]]:
+    """Rows of a right-padded batch in up to ``chunks`` groups of similar length.
+
+    Each group is ``(row indices, width)``, the width being its longest row: cutting the
+    group there drops only padding, which a causal model's real tokens never attend to.
+    """
+    lengths = attention_mask.sum(dim=1)
+    order = torch.argsort(lengths, stable=True)
+    out = []
+    for rows in torch.tensor_split(order, min(chunks, len(order))):
+        if len(rows):
+            out.append((rows, int(lengths[rows].max())))
+    return out
