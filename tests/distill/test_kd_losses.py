@@ -100,7 +100,26 @@ def test_chunked_batch_gives_the_loss_and_gradients_of_one_padded_pass(
     from heredity.distill._models import build_model
     from heredity.distill._trainer import DistillationTrainer, length_chunks
 
-    words = "how do i bake bread plant a tree i can not help with that here is a plan".split()
+    words = [
+        "how",
+        "do",
+        "i",
+        "bake",
+        "bread",
+        "plant",
+        "a",
+        "tree",
+        "i",
+        "can",
+        "not",
+        "help",
+        "with",
+        "that",
+        "here",
+        "is",
+        "a",
+        "plan",
+    ]
     tok = build_tokenizer(words)
     teacher_models = [build_model(tok, "tiny", seed=10 + i) for i in range(teachers)]
     student = build_model(tok, "tiny", seed=1)
