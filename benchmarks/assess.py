@@ -49,13 +49,13 @@ def build(root: Path, students: int, items: int) -> tuple[Path, list[Path], Path
 def raw_run(model: Path, suite: Path, log_dir: Path, max_tokens: int) -> float:
     """One plain ``inspect_ai.eval`` of the suite's task: what the assessment needs per model.
 
-    The call has the arguments Heredity's own run passes (the same function builds them), so
-    the two sides differ only by what Heredity does around Inspect.
+    The call has the task and arguments Heredity's own run passes (the same functions build
+    them), so the two sides differ only by what Heredity does around Inspect.
     """
     from inspect_ai import eval as inspect_eval
     from inspect_ai.model import ModelInfo, set_model_info
 
-    from heredity.evaluate import EvalSettings, ModelTarget, eval_arguments, get_suite, suite_task
+    from heredity.evaluate import EvalSettings, ModelTarget, eval_arguments, get_suite, run_task
 
     set_model_info("hf/local", ModelInfo(context_length=512))
     the_suite = get_suite(str(suite))
@@ -63,7 +63,9 @@ def raw_run(model: Path, suite: Path, log_dir: Path, max_tokens: int) -> float:
     settings = EvalSettings(max_tokens=max_tokens).resolved(local=True)
     started = time.perf_counter()
     logs = inspect_eval(
-        suite_task(the_suite), log_dir=str(log_dir), **eval_arguments(target, the_suite, settings)
+        run_task(the_suite, settings),
+        log_dir=str(log_dir),
+        **eval_arguments(target, the_suite, settings),
     )
     assert logs[0].status == "success", logs[0].error
     return time.perf_counter() - started

@@ -53,7 +53,7 @@ def test_inspect_arguments_for_local_and_api_models(tmp_path) -> None:
     (tmp_path / "config.json").write_text('{"vocab_size": 600, "max_position_embeddings": 128}')
     local = ModelTarget(ref="m", inspect_model="hf/local", path=str(tmp_path))
     args = eval_arguments(local, _suite(200), EvalSettings(max_tokens=24).resolved(local=True))
-    assert args["max_connections"] == 50 and args["logprobs"] is True
+    assert args["max_connections"] == 50 and "logprobs" not in args  # asked for per item
     assert args["model_args"] == {"model_path": str(tmp_path), "device": "cpu", "do_sample": False}
     assert args["log_realtime"] is False and "temperature" not in args
     pinned = eval_arguments(local, _suite(200), EvalSettings(max_connections=8))

@@ -56,6 +56,19 @@ def test_teacher_refuses_harmful_and_answers_benign(teacher_run: EvaluationRun) 
     assert teacher_run.summary()["safety_refusal"] == {"n": 6, "ok": 6, "value": 1.0}
 
 
+def test_logprobs_are_asked_for_on_choice_items_only(teacher_run: EvaluationRun) -> None:
+    from inspect_ai.log import read_eval_log
+
+    assert teacher_run.log_path is not None
+    log = read_eval_log(teacher_run.log_path)
+    by_expect: dict[str, set[bool]] = {}
+    for sample in log.samples or []:
+        has = sample.output.choices[0].logprobs is not None
+        by_expect.setdefault(str(sample.metadata["expect"]), set()).add(has)
+    assert by_expect["choice"] == {True}
+    assert by_expect["refuse"] == {False} and by_expect["comply"] == {False}
+
+
 def test_run_metadata_and_registry_record(
     teacher_run: EvaluationRun, tiny: TinyModels, reg: Registry
 ) -> None:

@@ -22,6 +22,7 @@ from heredity.evaluate._run import (
     import_run,
     local_batch_size,
     resolve_model,
+    run_task,
     store_run,
 )
 from heredity.evaluate._scoring import GRADER_TEMPLATE, parse_choice, parse_grade, score_answer
@@ -39,7 +40,7 @@ from heredity.evaluate._suite import (
     suite_digest,
     write_suite,
 )
-from heredity.evaluate._task import format_prompt, suite_scorer, suite_task
+from heredity.evaluate._task import format_prompt, suite_generate, suite_scorer, suite_task
 
 __all__ = [
     "EVALUATION_KIND",
@@ -81,10 +82,12 @@ __all__ = [
     "refusal_match",
     "render_choices",
     "resolve_model",
+    "run_task",
     "results_from_log",
     "score_answer",
     "store_run",
     "suite_digest",
+    "suite_generate",
     "suite_scorer",
     "suite_task",
     "write_results",

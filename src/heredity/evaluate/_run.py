@@ -200,9 +200,9 @@ def eval_arguments(target: ModelTarget, suite: Suite, settings: EvalSettings) ->
     """Keyword arguments of the ``inspect_ai.eval`` call that runs ``suite`` on ``target``.
 
     Local models run greedy on the settings' device, in batches from :func:`local_batch_size`
-    unless ``max_connections`` says otherwise; logprobs (the confidence of choice answers) are
-    asked for when the settings say so. The realtime sample buffer, which only serves watching
-    a run in progress, is off.
+    unless ``max_connections`` says otherwise. The realtime sample buffer, which only serves
+    watching a run in progress, is off. Logprobs are not here: the task from :func:`run_task`
+    asks for them on choice items only.
     """
     kwargs: dict[str, Any] = {
         "model": target.inspect_model,
@@ -228,11 +228,17 @@ def eval_arguments(target: ModelTarget, suite: Suite, settings: EvalSettings) ->
         kwargs["temperature"] = settings.temperature
         if settings.max_connections:
             kwargs["max_connections"] = settings.max_connections
-    if settings.logprobs:
-        kwargs["logprobs"] = True  # the chosen token's logprob is all the scorer reads
+    # Logprobs (settings.logprobs) are asked for per item, by the task: see :func:`run_task`.
     if settings.grader:
         kwargs["model_roles"] = {"grader": settings.grader}
     return kwargs
+
+
+def run_task(suite: Suite, settings: EvalSettings) -> Any:
+    """The Inspect task a run uses: the suite, its scorer, logprobs on choice items if asked."""
+    from heredity.evaluate._task import suite_task
+
+    return suite_task(suite, grader=bool(settings.grader), choice_logprobs=bool(settings.logprobs))
 
 
 def run_inspect(
@@ -247,14 +253,12 @@ def run_inspect(
     from inspect_ai import eval as inspect_eval
     from inspect_ai.model import ModelInfo, set_model_info
 
-    from heredity.evaluate._task import suite_task
-
     if target.local:
         assert target.path is not None
         check_context(target.path, suite)
         # Registering the model's info stops Inspect from looking "hf/local" up on the Hub.
         set_model_info(LOCAL_MODEL, ModelInfo(context_length=_context_length(target.path)))
-    task = suite_task(suite, grader=bool(settings.grader))
+    task = run_task(suite, settings)
     try:
         logs = inspect_eval(
             task,

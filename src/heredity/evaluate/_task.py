@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # Inspect takes seconds to import: load it when a task is bui
     from inspect_ai import Task
     from inspect_ai.dataset import Sample
     from inspect_ai.scorer import Scorer
+    from inspect_ai.solver import Solver
 
 
 def format_prompt(item: SuiteItem) -> str:
@@ -123,19 +124,44 @@ def _score_fn(grader: bool) -> Scorer:
     return score
 
 
-def suite_task(suite: Suite, *, grader: bool = False) -> Task:
+def suite_generate(choice_logprobs: bool = False) -> Solver:
+    """Generate once per item; with ``choice_logprobs``, ask for logprobs on choice items only.
+
+    The confidence of a choice answer is the logprob of its letter; the other items have no use
+    for logprobs, which Inspect would otherwise carry, check and log for every answer token.
+    """
+    return _registered_generate()(choice_logprobs)
+
+
+@functools.cache
+def _registered_generate() -> Callable[[bool], Solver]:
+    from inspect_ai.solver import Generate, TaskState, solver
+
+    @solver(name="heredity_generate")
+    def heredity_generate(choice_logprobs: bool = False) -> Solver:
+        async def solve(state: TaskState, generate: Generate) -> TaskState:
+            if choice_logprobs and state.metadata.get("expect") == "choice":
+                return await generate(state, logprobs=True)
+            return await generate(state)
+
+        return solve
+
+    return heredity_generate
+
+
+def suite_task(suite: Suite, *, grader: bool = False, choice_logprobs: bool = False) -> Task:
     """An Inspect task for a suite: generate once per item, then score by the item's semantics.
 
     With ``grader=True`` refuse/comply items are labelled by the model bound to the ``grader``
-    role (``eval(..., model_roles={"grader": ...})``).
+    role (``eval(..., model_roles={"grader": ...})``). With ``choice_logprobs`` choice items are
+    generated with logprobs (the confidence of their answers, for calibration).
     """
     from inspect_ai import Task
     from inspect_ai.dataset import MemoryDataset
-    from inspect_ai.solver import generate
 
     return Task(
         dataset=MemoryDataset([item_sample(i) for i in suite.items], name=suite.name),
-        solver=generate(),
+        solver=suite_generate(choice_logprobs),
         scorer=suite_scorer(grader=grader),
         name=suite.name,
         metadata={"heredity_suite": suite.name, "suite_digest": suite.digest},
