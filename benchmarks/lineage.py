@@ -35,6 +35,7 @@ from rich.table import Table
 
 from heredity.records import DatasetRecord, ModelRecord
 from heredity.registry import Registry
+from heredity.registry._lineage import paused_gc
 
 MAX_DEPTH = 12  # edges from a family root to its deepest node (dataset hops included)
 ZIPF_ALPHA = 1.1  # family sizes ~ rank^-alpha
@@ -225,19 +226,25 @@ def _progress() -> Progress:
 
 
 def _median_time(fn: Any, runs: int, *, pause_gc: bool = False) -> tuple[float, list[float], Any]:
-    """Median of ``runs`` calls; ``pause_gc`` holds the collector during each call, as
-    ``Registry.impact`` does itself, so the networkx reference gets the same treatment."""
+    """Median of ``runs`` calls.
+
+    ``pause_gc`` gives the networkx reference the treatment ``Registry.impact`` gives itself:
+    the collector is held during the work (the same ``paused_gc``) and the collection that the
+    pause deferred runs inside the timed call, at the first container allocations after it, as
+    it does inside ``impact`` (whose own code allocates after its pause ends).
+    """
     times, out = [], None
     for _ in range(runs):
         out = None
+        t0 = time.perf_counter()
         if pause_gc:
-            gc.disable()
-        try:
-            t0 = time.perf_counter()
+            with paused_gc():
+                out = fn()
+            _after = [[] for _ in range(1000)]
+            del _after
+        else:
             out = fn()
-            times.append(time.perf_counter() - t0)
-        finally:
-            gc.enable()
+        times.append(time.perf_counter() - t0)
     return statistics.median(times), times, out
 
 
