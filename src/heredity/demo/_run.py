@@ -171,11 +171,15 @@ class Demo:
 
     def _baseline(self, ref: str, suites: list[str]) -> None:
         """Evaluate a teacher on the suites now, stored for every student's assessment (4.2)."""
-        from heredity.evaluate import EvalSettings, evaluate
+        from heredity.evaluate import EvalSettings, evaluate_many
 
-        settings = EvalSettings(max_tokens=self.config.max_tokens)
-        for suite in suites:
-            evaluate(ref, suite, registry=self.registry, settings=settings, log_dir=self.logs)
+        evaluate_many(
+            ref,
+            suites,
+            registry=self.registry,
+            settings=EvalSettings(max_tokens=self.config.max_tokens),
+            log_dir=self.logs,
+        )
 
     def _assess(self, teachers: list[str], student: str) -> tuple[Any, Any]:
         from heredity.evaluate import EvalSettings

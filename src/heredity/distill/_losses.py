@@ -79,6 +79,33 @@ def cross_entropy(student_logits: torch.Tensor, labels: torch.Tensor) -> torch.T
     return cross_entropy_sum(student_logits, labels) / answer_tokens(labels)
 
 
+def combine_loss(
+    kd_sum: torch.Tensor | None,
+    ce_sum: torch.Tensor | None,
+    n_tokens: torch.Tensor,
+    *,
+    temperature: float,
+    kd_weight: float,
+    hard_label_weight: float,
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """``kd_weight * T^2 * mean KL + hard_label_weight * mean CE`` from per-token sums; and parts.
+
+    The sums may come from one padded pass or be added up over chunks of the batch: dividing by
+    the batch's answer-token count ``n_tokens`` gives the same per-batch means either way.
+    """
+    parts: dict[str, float] = {}
+    loss = torch.zeros((), dtype=torch.float32, device=n_tokens.device)
+    if kd_weight > 0 and kd_sum is not None:
+        kd = kd_sum / n_tokens * (temperature**2)
+        parts["kd"] = float(kd.detach())
+        loss = loss + kd_weight * kd
+    if hard_label_weight > 0 and ce_sum is not None:
+        ce = ce_sum / n_tokens
+        parts["ce"] = float(ce.detach())
+        loss = loss + hard_label_weight * ce
+    return loss, parts
+
+
 def distillation_loss(
     student_logits: torch.Tensor,
     labels: torch.Tensor,
@@ -90,17 +117,19 @@ def distillation_loss(
     hard_label_weight: float = 0.0,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """``kd_weight * T^2 * KL(teacher || student) + hard_label_weight * CE``; also the parts."""
-    parts: dict[str, float] = {}
-    loss = torch.zeros((), dtype=torch.float32, device=student_logits.device)
+    kd_sum = ce_sum = None
     if kd_weight > 0:
         if not teacher_logits:
             raise ValueError("kd_weight > 0 needs teacher logits")
         probs = teacher_distribution(teacher_logits, weights, temperature)
-        kd = forward_kl(student_logits, probs, labels, temperature)
-        parts["kd"] = float(kd.detach())
-        loss = loss + kd_weight * kd
+        kd_sum = forward_kl_sum(student_logits, probs, labels, temperature)
     if hard_label_weight > 0:
-        ce = cross_entropy(student_logits, labels)
-        parts["ce"] = float(ce.detach())
-        loss = loss + hard_label_weight * ce
-    return loss, parts
+        ce_sum = cross_entropy_sum(student_logits, labels)
+    return combine_loss(
+        kd_sum,
+        ce_sum,
+        answer_tokens(labels),
+        temperature=temperature,
+        kd_weight=kd_weight,
+        hard_label_weight=hard_label_weight,
+    )

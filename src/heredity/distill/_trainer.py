@@ -11,6 +11,7 @@ from transformers import PreTrainedModel, Trainer
 
 from heredity.distill._losses import (
     answer_tokens,
+    combine_loss,
     cross_entropy_sum,
     distillation_loss,
     forward_kl_sum,
@@ -138,16 +139,14 @@ class DistillationTrainer(Trainer):
                 kd_sum = kd_sum + forward_kl_sum(logits, probs, chunk_labels, self.temperature)
             if self.hard_label_weight > 0:
                 ce_sum = ce_sum + cross_entropy_sum(logits, chunk_labels)
-        loss = torch.zeros((), dtype=torch.float32, device=labels.device)
-        parts: dict[str, float] = {}
-        if self.kd_weight > 0:
-            kd = kd_sum / n_tokens * (self.temperature**2)
-            parts["kd"] = float(kd.detach())
-            loss = loss + self.kd_weight * kd
-        if self.hard_label_weight > 0:
-            ce = ce_sum / n_tokens
-            parts["ce"] = float(ce.detach())
-            loss = loss + self.hard_label_weight * ce
+        loss, parts = combine_loss(
+            kd_sum,
+            ce_sum,
+            n_tokens,
+            temperature=self.temperature,
+            kd_weight=self.kd_weight,
+            hard_label_weight=self.hard_label_weight,
+        )
         self.last_loss_parts = parts
         return loss
 

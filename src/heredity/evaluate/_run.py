@@ -156,8 +156,8 @@ def _context_length(path: str) -> int | None:
 # little else, and new requests trickle into the batch (a 424-item suite in batches of 212 took
 # 79 s on a loaded machine, against 15 s in batches of 61).
 MAX_LOCAL_BATCH = 64
-# What the logits of one generation batch may take: Inspect's HF provider keeps every step's
-# logits (batch x vocabulary x new tokens) to compute logprobs, plus a log-softmax copy.
+# What the logits of one generation batch may take when it asks for logprobs: Inspect's HF
+# provider then keeps every step's logits (batch x vocabulary x new tokens) and a log-softmax.
 LOGITS_BUDGET_BYTES = 1 << 30
 
 
