@@ -98,3 +98,23 @@ def test_row_inserted_behind_the_ledger_is_found(filled: Registry) -> None:
         and "x/ghost@1" in (result.problem or "")
         and "never written" in (result.problem or "")
     )
+
+
+def test_changed_copy_of_a_child_entry_on_an_edge_is_named(filled: Registry) -> None:
+    """Edges carry their child's status for the impact search; a forged copy is found."""
+    _sql(
+        filled,
+        "UPDATE edges SET child_status = 'approved' WHERE child_ref = 'acme/support-1b@3'",
+    )
+    result = filled.verify_ledger()
+    assert not result.ok
+    problem = result.problem or ""
+    assert "acme/support-1b@3's catalogue entry" in problem and "edge:" in problem
+    assert result.first_bad_seq is not None
+
+
+def test_status_change_keeps_the_edge_copies_in_step(filled: Registry) -> None:
+    filled.set_model_status("acme/support-1b@3", "suspended", "incident 7")
+    assert filled.verify_ledger().ok
+    affected = {a.ref: a for a in filled.impact("meta-llama/Llama-3.1-70B-Instruct@1").affected}
+    assert affected["acme/support-1b@3"].status == "suspended"

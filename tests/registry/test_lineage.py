@@ -8,7 +8,7 @@ import pytest
 
 from heredity.errors import BadInput, NotFound
 from heredity.records import DatasetRecord, ModelRecord, load_document
-from heredity.registry import Registry
+from heredity.registry import Registry, _lineage
 
 
 @pytest.fixture
@@ -153,3 +153,40 @@ def test_unknown_refs_and_relations_are_bad_input(family: Registry) -> None:
         family.descendants("acme/summariser-large@4", relations=["inspired_by"])
     with pytest.raises(BadInput, match="name@version"):
         family.lineage("acme/summariser-large", "up")
+
+
+def test_impact_on_diamonds_of_diamonds(registry: Registry) -> None:
+    """Forty levels of two models, each trained from both of the level above: 2**40 paths.
+
+    A search that follows every path never ends; the answer names each model once, at its
+    level, through the smaller parent id.
+    """
+    levels = 40
+    items = [ModelRecord(name="ladder/root", version="1")]
+    links = []
+    for k in range(1, levels + 1):
+        items += [ModelRecord(name=f"ladder/l{k:02d}{side}", version="1") for side in "ab"]
+        above = ["ladder/root@1"] if k == 1 else [f"ladder/l{k - 1:02d}{s}@1" for s in "ab"]
+        links += [(p, f"ladder/l{k:02d}{s}@1", "distilled_from") for p in above for s in "ab"]
+    registry.bulk_ingest(items, links)
+    impact = registry.impact("ladder/root@1")
+    assert [(a.ref, a.depth) for a in impact.affected] == [
+        (f"ladder/l{k:02d}{s}@1", k) for k in range(1, levels + 1) for s in "ab"
+    ]
+    deepest = impact.affected[-1]
+    assert deepest.path == ["ladder/root@1"] + [
+        f"ladder/l{k:02d}a@1" for k in range(1, levels + 1)
+    ][:-1] + ["ladder/l40b@1"]
+    # The registry's connection is still usable after the search changed course.
+    assert registry.ancestors("ladder/l03a@1")
+
+
+def test_build_impact_refuses_levels_out_of_order() -> None:
+    rows = iter([(1, 2, 1, "x@1", "model", None, None), (2, 3, 2, "y@1", "model", None, None)])
+    assert [a.path for a in _lineage.build_impact(rows, 1, "r@1")] == [
+        ["r@1", "x@1"],
+        ["r@1", "x@1", "y@1"],
+    ]
+    back = iter([(2, 3, 2, "y@1", "model", None, None), (1, 2, 1, "x@1", "model", None, None)])
+    with pytest.raises(_lineage._Abandon):
+        _lineage.build_impact(back, 1, "r@1")

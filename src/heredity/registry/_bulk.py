@@ -32,7 +32,16 @@ _NODE_COLS = ("id", "kind", "ref", "created_at")
 # Column order of the bulk rows: the registry's own attribute lists, after the identity columns.
 _MODEL_COLS = ("node_id", "name", "version", *MODEL_ATTRS)
 _DATASET_COLS = ("node_id", "name", "version", *DATASET_ATTRS)
-_EDGE_COLS = ("parent_id", "child_id", "relation", "record_id")
+_EDGE_COLS = (
+    "parent_id",
+    "child_id",
+    "relation",
+    "record_id",
+    "child_ref",
+    "child_kind",
+    "child_owner",
+    "child_status",
+)
 _LEDGER_COLS = ("seq", "ts", "actor", "action", "entity", "payload_hash", "prev_hash", "hash")
 # canonical_json's encoder (json.dumps with these options builds one per call).
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -53,7 +62,13 @@ def bulk_ingest(
     Returns the number of ledger events written. A failure (duplicate, unknown ref, cycle) writes
     nothing.
     """
-    from heredity.registry._registry import _utcnow, dataset_state, edge_entity, model_state
+    from heredity.registry._registry import (
+        _utcnow,
+        catalogue_entries,
+        dataset_state,
+        edge_entity,
+        model_state,
+    )
 
     links = list(links)
     check_relations(sorted({rel for _, _, rel in links}))
@@ -108,7 +123,19 @@ def bulk_ingest(
                 raise BadInput(
                     f"edge names {unknown[0]}, which is neither in the batch nor registered"
                 )
-        edge_rows = [(ids[p], ids[c], rel, None) for p, c, rel in links]
+        # Each edge carries its child's catalogue entry: from the batch, or from the registry.
+        entries: dict[str, tuple[str, str, str | None, str | None]] = {}
+        for item in items:
+            if isinstance(item, ModelRecord):
+                entries[item.ref] = (item.ref, "model", item.owner, item.status)
+            else:
+                entries[item.ref] = (item.ref, "dataset", item.owner, None)
+        stored = sorted({c for _, c, _ in links if c not in entries})
+        for i in range(0, len(stored), _CHUNK):
+            chunk = [ids[r] for r in stored[i : i + _CHUNK]]
+            for entry in catalogue_entries(conn, chunk).values():
+                entries[entry[0]] = entry
+        edge_rows = [(ids[p], ids[c], rel, None, *entries[c]) for p, c, rel in links]
         events += [
             (
                 "edge.add",

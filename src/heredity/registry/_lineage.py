@@ -1,4 +1,4 @@
-"""Lineage queries as recursive CTEs in the database (4.4): both directions, any depth."""
+"""Lineage queries run in the database (4.4): both directions, any depth."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -187,80 +188,179 @@ def lineage(
     return Lineage(root=root_ref, direction=direction, nodes=nodes, edges=edges)
 
 
+# One arrival of the downward search: (depth, node, parent, ref, kind, owner, status).
+_Arrival = tuple[int, int, int, str, Literal["model", "dataset"], str | None, str | None]
+
+# PostgreSQL: the whole search is one recursive query whose rows stream to the client as its
+# levels are produced, so the client builds the answer while the server searches. Each step is
+# one probe of the covering index ``ix_edges_down``, which holds the child's catalogue entry.
+# UNION ALL yields one row per path, which is cheapest when paths are few; UNION drops repeated
+# arrivals (same node, depth and parent), which bounds the rows by edges x depths however many
+# paths lead to a node, at the cost of hashing every row.
+_IMPACT_PG = (
+    "WITH RECURSIVE walk(id, depth, parent, ref, kind, owner, status) AS ("
+    " SELECT CAST(%(root)s AS BIGINT), 0, CAST(NULL AS BIGINT), CAST(NULL AS VARCHAR),"
+    " CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR)"
+    " {union}"
+    " SELECT e.child_id, w.depth + 1, e.parent_id, e.child_ref, e.child_kind, e.child_owner,"
+    " e.child_status FROM walk w JOIN edges e ON e.parent_id = w.id WHERE w.depth < %(limit)s"
+    ") SELECT depth, id, parent, ref, kind, owner, status FROM walk WHERE depth > 0"
+)
+# Tries in turn: one row per path while paths stay few; one row per distinct arrival; the
+# same with the order stated, should the server ever produce levels out of order.
+_PG_ATTEMPTS = (
+    (_IMPACT_PG.format(union="UNION ALL"), True, True),
+    (_IMPACT_PG.format(union="UNION"), True, False),
+    (_IMPACT_PG.format(union="UNION") + " ORDER BY depth", False, False),
+)
+# Rows per network chunk when streaming (libpq 17's chunked mode; older libpq fetches at once).
+_STREAM_ROWS = 2000
+# The per-path search gives up when arrivals outnumber the nodes placed by this much: paths are
+# multiplying (diamonds on diamonds) and the per-arrival search is bounded where it is not.
+_PATHS_PER_NODE = 4
+_PATHS_SLACK = 10_000
+
+
+class _Abandon(Exception):
+    """A streamed search cannot give the answer: levels came out of order, or paths multiply."""
+
+
 def impact(conn: Connection, root_id: int, root_ref: str) -> Impact:
     """Every downstream model and dataset through every relation, each with one shortest path.
 
-    A breadth-first search run in the database, one set-at-a-time statement per level: the
-    next level is every child of the current one not reached before (a primary-key probe of
-    the reached set), with the smallest parent id as its path parent. A recursive CTE cannot
-    consult what it has reached, so on a DAG it expands a node once per distinct arrival; this
-    expands each node once, as an in-memory BFS does. The reached set lives in a temporary
-    table private to this connection and transaction.
+    Breadth-first: a node's depth is its shortest distance from the root and its path goes
+    through the smallest parent id among its shortest arrivals. The search runs in the
+    database; the answer is built level by level as the arrivals come.
     """
-    postgres = conn.dialect.name == "postgresql"
+    with paused_gc():
+        if conn.dialect.name == "postgresql":
+            affected = _impact_postgres(conn, root_id, root_ref)
+        else:
+            affected = _impact_sqlite(conn, root_id, root_ref)
+        return Impact.model_construct(root=root_ref, affected=affected)
+
+
+def _impact_postgres(conn: Connection, root_id: int, root_ref: str) -> list[Affected]:
+    import psycopg
+
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    params = {"root": root_id, "limit": _NO_LIMIT}
+    chunked = psycopg.pq.version() >= 170000
+    with raw.cursor() as cur:
+        for query, stream, per_path in _PG_ATTEMPTS:
+            # An abandoned stream is cancelled on the server; the savepoint keeps the
+            # surrounding transaction usable for the next attempt.
+            cur.execute("SAVEPOINT heredity_impact")
+            if stream and chunked:
+                rows: Iterator[Any] = cur.stream(query, params, size=_STREAM_ROWS)
+            else:
+                cur.execute(query, params)
+                rows = iter(cur.fetchall())
+            try:
+                affected = build_impact(rows, root_id, root_ref, bounded=per_path)
+            except _Abandon:
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
+                cur.execute("ROLLBACK TO SAVEPOINT heredity_impact")
+                continue
+            cur.execute("RELEASE SAVEPOINT heredity_impact")
+            return affected
+    raise AssertionError("the ordered search cannot be abandoned")
+
+
+def _impact_sqlite(conn: Connection, root_id: int, root_ref: str) -> list[Affected]:
+    """One set-at-a-time statement per level into a temporary reached set.
+
+    SQLite's recursive queries cannot drop an arrival already reached, so on a DAG they expand
+    a node once per arrival; here the next level is every child of this one not reached before
+    (a primary-key probe of the reached set), and each node is expanded once.
+    """
     conn.execute(text("DROP TABLE IF EXISTS heredity_reach"))
-    # On SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index to keep.
-    key = "BIGINT PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY"
+    # An INTEGER PRIMARY KEY is the rowid itself: no second index to keep.
     conn.execute(
         text(
-            f"CREATE TEMPORARY TABLE heredity_reach (id {key}, depth INTEGER NOT NULL,"
-            " parent BIGINT)" + (" ON COMMIT DROP" if postgres else "")
+            "CREATE TEMPORARY TABLE heredity_reach (id INTEGER PRIMARY KEY,"
+            " depth INTEGER NOT NULL, parent BIGINT, ref TEXT, kind TEXT, owner TEXT, status TEXT)"
         )
     )
     conn.execute(text("CREATE INDEX ix_heredity_reach_depth ON heredity_reach (depth)"))
     conn.execute(
-        text("INSERT INTO heredity_reach (id, depth, parent) VALUES (:root, 0, NULL)"),
-        {"root": root_id},
+        text("INSERT INTO heredity_reach (id, depth) VALUES (:root, 0)"), {"root": root_id}
     )
-    # The next level: every child of this one not reached before. Frontier rows come in id
-    # order, so among a node's arrivals the first (kept; later ones conflict with it and are
-    # dropped) is from its smallest parent id. CROSS JOIN fixes SQLite's join order: the
-    # frontier drives and the edge index is probed.
-    join = "JOIN" if postgres else "CROSS JOIN"
+    # Frontier rows come in id order, so among a node's arrivals the first (kept; later ones
+    # conflict with it and are dropped) is from its smallest parent id. CROSS JOIN fixes the
+    # join order: the frontier drives and the covering edge index is probed.
     step = text(
-        "INSERT INTO heredity_reach (id, depth, parent)"
-        f" SELECT e.child_id, :next, e.parent_id FROM heredity_reach r {join} edges e"
-        " ON e.parent_id = r.id WHERE r.depth = :level ORDER BY r.id"
-        " ON CONFLICT (id) DO NOTHING"
+        "INSERT INTO heredity_reach (id, depth, parent, ref, kind, owner, status)"
+        " SELECT e.child_id, :next, e.parent_id, e.child_ref, e.child_kind, e.child_owner,"
+        " e.child_status FROM heredity_reach r CROSS JOIN edges e ON e.parent_id = r.id"
+        " WHERE r.depth = :level ORDER BY r.id ON CONFLICT (id) DO NOTHING"
     )
     level = 0
     while level < _NO_LIMIT:
-        added = conn.execute(step, {"next": level + 1, "level": level}).rowcount
-        if not added:
+        if not conn.execute(step, {"next": level + 1, "level": level}).rowcount:
             break
         level += 1
-    if postgres:
-        # With the reached set's size known, the planner joins it to the catalogue by hash
-        # instead of probing an index per row (half the time at 180,000 rows).
-        conn.execute(text("ANALYZE heredity_reach"))
-    sql = (
-        "SELECT r.depth, n.ref, n.kind, r.id, r.parent, COALESCE(m.owner, d.owner), m.status"
-        " FROM heredity_reach r JOIN nodes n ON n.id = r.id"
-        " LEFT JOIN models m ON m.node_id = r.id LEFT JOIN datasets d ON d.node_id = r.id"
-        " WHERE r.depth > 0"
-    )
-    with paused_gc():
-        # Plain driver rows: this is the one query whose rows number in the hundreds of
-        # thousands, and it takes no parameters, so no dialect's parameter style matters.
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql)
-            rows = list(cursor.fetchall())
-        finally:
-            cursor.close()
-        conn.execute(text("DROP TABLE heredity_reach"))
-        # Nearest first, then by ref (refs are unique, so the tuples never compare further;
-        # code point order is UTF-8 byte order, as SQLite compares). A node's path parent, one
-        # level nearer, has its path when the node comes.
-        rows.sort(key=lambda r: (r[0], r[1]))
-        paths: dict[int, list[str]] = {root_id: [root_ref]}
-        affected: list[Affected] = []
-        append = affected.append
-        for depth, ref, kind, node, parent, owner, status in rows:
+    # Plain driver rows: hundreds of thousands of them, and no parameters to bind.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            "SELECT depth, id, parent, ref, kind, owner, status FROM heredity_reach"
+            " WHERE depth > 0 ORDER BY depth"
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    conn.execute(text("DROP TABLE heredity_reach"))
+    return build_impact(iter(rows), root_id, root_ref)
+
+
+def build_impact(
+    rows: Iterator[_Arrival], root_id: int, root_ref: str, *, bounded: bool = False
+) -> list[Affected]:
+    """The affected list from arrivals that come nearest first (any order within a level).
+
+    An arrival at a node already placed at a nearer level is dropped; among a node's arrivals
+    at its own level the smallest parent id wins. Each finished level is ordered by ref (code
+    point order, as SQLite compares) and gets its paths: a node's path parent sits one level
+    nearer, so its path is already built. Raises ``_Abandon`` if a level comes after a deeper
+    one, or, when ``bounded``, once arrivals far outnumber the nodes they reach.
+    """
+    paths: dict[int, list[str]] = {root_id: [root_ref]}
+    affected: list[Affected] = []
+    append = affected.append
+    ref_of = itemgetter(3)
+
+    def finish(level: int, pending: dict[int, _Arrival]) -> None:
+        for _, node, parent, ref, kind, owner, status in sorted(pending.values(), key=ref_of):
             path = paths[parent] + [ref]
             paths[node] = path
-            append(Affected(ref, kind, depth, path, owner, status))
-        return Impact.model_construct(root=root_ref, affected=affected)
+            append(Affected(ref, kind, level, path, owner, status))
+
+    level = 1
+    arrivals = 0
+    pending: dict[int, _Arrival] = {}
+    for row in rows:
+        depth = row[0]
+        if depth != level:
+            if depth < level:
+                raise _Abandon("levels out of order")
+            finish(level, pending)
+            pending = {}
+            level = depth
+            if bounded and arrivals > _PATHS_PER_NODE * len(affected) + _PATHS_SLACK:
+                raise _Abandon("paths multiply")
+        arrivals += 1
+        node = row[1]
+        if node in paths:
+            continue
+        seen = pending.get(node)
+        if seen is None or row[2] < seen[2]:
+            pending[node] = row
+    finish(level, pending)
+    return affected
 
 
 def one_hop(

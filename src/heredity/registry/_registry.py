@@ -120,6 +120,25 @@ def edge_entity(parent: str, relation: str, child: str) -> str:
     return f"edge:{parent}|{relation}|{child}"
 
 
+def catalogue_entries(
+    conn: Connection, node_ids: Sequence[int]
+) -> dict[int, tuple[str, str, str | None, str | None]]:
+    """``node id -> (ref, kind, owner, status)``: what an edge into the node carries about it."""
+    q = (
+        select(
+            nodes.c.id,
+            nodes.c.ref,
+            nodes.c.kind,
+            func.coalesce(models.c.owner, datasets.c.owner),
+            models.c.status,
+        )
+        .outerjoin(models, models.c.node_id == nodes.c.id)
+        .outerjoin(datasets, datasets.c.node_id == nodes.c.id)
+        .where(nodes.c.id.in_(list(node_ids)))
+    )
+    return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in conn.execute(q)}
+
+
 class Registry:
     """Heredity's registry. Open with :meth:`open`; every write is ledgered in its own transaction."""
 
@@ -315,6 +334,7 @@ class Registry:
     def _set_status(self, conn: Connection, ref: str, status: str, reason: str) -> None:
         node = self._require_node(conn, ref, "model")
         conn.execute(update(models).where(models.c.node_id == node).values(status=status))
+        conn.execute(update(edges).where(edges.c.child_id == node).values(child_status=status))
         row = conn.execute(select(models).where(models.c.node_id == node)).mappings().one()
         self.ledger_append(conn, [("model.status", f"model:{ref}", model_state(row))])
         self._insert_record(
@@ -423,8 +443,18 @@ class Registry:
         ).first()
         if exists:
             return None
+        ref, kind, owner, status = catalogue_entries(conn, [c])[c]
         conn.execute(
-            insert(edges).values(parent_id=p, child_id=c, relation=relation, record_id=record_id)
+            insert(edges).values(
+                parent_id=p,
+                child_id=c,
+                relation=relation,
+                record_id=record_id,
+                child_ref=ref,
+                child_kind=kind,
+                child_owner=owner,
+                child_status=status,
+            )
         )
         state = {"parent": parent, "child": child, "relation": relation, "record_id": record_id}
         return ("edge.add", edge_entity(parent, relation, child), state)

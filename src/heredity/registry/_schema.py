@@ -1,4 +1,5 @@
-"""Database tables (SQLAlchemy Core). Alembic migrations under ``migrations/`` create them."""
+"""Database tables (SQLAlchemy Core) at the newest revision; the Alembic migrations under
+``migrations/`` create and change them (indexes that depend on the backend live there too)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,14 @@ edges = Table(
     Column("child_id", Id, ForeignKey("nodes.id"), nullable=False),
     Column("relation", String(20), nullable=False),
     Column("record_id", String(80)),
+    # The child's catalogue entry, copied onto each edge into it and kept in step by every write
+    # (refs, kinds and owners never change; a status change updates the copies in the same
+    # transaction; ``ledger verify`` checks them). A covering index on these lets the impact
+    # search read a node's children and what it reports about them in one index probe.
+    Column("child_ref", String(300), nullable=False),
+    Column("child_kind", String(8), nullable=False),
+    Column("child_owner", String(200)),
+    Column("child_status", String(20)),
     UniqueConstraint("parent_id", "child_id", "relation", name="uq_edge"),
     Index("ix_edges_child", "child_id", "parent_id"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
 from heredity.registry._ledger import VerifyResult, payload_hash
 from heredity.registry._schema import datasets, edges, ledger, models, nodes, records
@@ -72,7 +72,45 @@ def verify_entities(conn: Connection, chain: VerifyResult) -> VerifyResult:
             return bad(
                 seq, f"{entity} was changed behind Heredity's back (differs from event {seq})"
             )
+    stale = _stale_child_entry(conn)
+    if stale is not None:
+        entity, child = stale
+        seq = last[entity][0] if entity in last else chain.events
+        return bad(
+            seq,
+            f"{entity}: the copy of {child}'s catalogue entry it carries differs from the "
+            "catalogue (changed behind Heredity's back)",
+        )
     if current:
         entity = sorted(current)[0]
         return bad(chain.events, f"{entity} is stored but was never written through the ledger")
     return chain.model_copy(update={"checked_entities": len(last)})
+
+
+def _stale_child_entry(conn: Connection) -> tuple[str, str] | None:
+    """The first edge whose copy of its child's entry (ref, kind, owner, status) is not the
+    child's: ``(edge entity, child ref)``, or None."""
+    from heredity.registry._registry import edge_entity
+
+    p, c = nodes.alias("p"), nodes.alias("c")
+    owner = func.coalesce(models.c.owner, datasets.c.owner)
+    row = conn.execute(
+        select(p.c.ref, c.c.ref, edges.c.relation)
+        .join(p, p.c.id == edges.c.parent_id)
+        .join(c, c.c.id == edges.c.child_id)
+        .outerjoin(models, models.c.node_id == edges.c.child_id)
+        .outerjoin(datasets, datasets.c.node_id == edges.c.child_id)
+        .where(
+            ~and_(
+                edges.c.child_ref == c.c.ref,
+                edges.c.child_kind == c.c.kind,
+                edges.c.child_owner.is_not_distinct_from(owner),
+                edges.c.child_status.is_not_distinct_from(models.c.status),
+            )
+        )
+        .order_by(edges.c.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return edge_entity(row[0], row[2], row[1]), row[1]
