@@ -155,12 +155,20 @@ def test_unknown_refs_and_relations_are_bad_input(family: Registry) -> None:
         family.lineage("acme/summariser-large", "up")
 
 
-def test_impact_on_diamonds_of_diamonds(registry: Registry) -> None:
+@pytest.mark.parametrize("libpq", [None, 160000])
+def test_impact_on_diamonds_of_diamonds(
+    registry: Registry, libpq: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Forty levels of two models, each trained from both of the level above: 2**40 paths.
 
     A search that follows every path never ends; the answer names each model once, at its
-    level, through the smaller parent id.
+    level, through the smaller parent id. With a libpq older than 17 (no chunked streaming)
+    the PostgreSQL search must not start with the per-path walk at all.
     """
+    if libpq is not None:
+        import psycopg
+
+        monkeypatch.setattr(psycopg.pq, "version", lambda: libpq)
     levels = 40
     items = [ModelRecord(name="ladder/root", version="1")]
     links = []

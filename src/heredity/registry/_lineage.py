@@ -249,6 +249,8 @@ def _impact_postgres(conn: Connection, root_id: int, root_ref: str) -> list[Affe
     chunked = psycopg.pq.version() >= 170000
     with raw.cursor() as cur:
         for query, stream, per_path in _PG_ATTEMPTS:
+            if per_path and not chunked:
+                continue  # without streaming, multiplying paths would be fetched before seen
             # An abandoned stream is cancelled on the server; the savepoint keeps the
             # surrounding transaction usable for the next attempt.
             cur.execute("SAVEPOINT heredity_impact")
