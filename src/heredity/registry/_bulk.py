@@ -148,6 +148,10 @@ def bulk_ingest(
         _insert(conn, models, _MODEL_COLS, model_rows)
         _insert(conn, datasets, _DATASET_COLS, dataset_rows)
         _insert(conn, edges, _EDGE_COLS, edge_rows)
+        if edge_rows:  # the entries built here must be what the catalogue says
+            first = edge_rows[0]
+            if tuple(first[4:]) != catalogue_entries(conn, [first[1]])[first[1]]:
+                raise RuntimeError("bulk edge entries differ from the registry's catalogue")
         if is_postgres(reg.engine) and node_rows:
             conn.execute(
                 text("SELECT setval(pg_get_serial_sequence('nodes', 'id'), :v)"), {"v": next_id - 1}

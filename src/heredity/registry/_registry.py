@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from heredity.errors import BadInput, Conflict, NotFound
 from heredity.records import (
@@ -120,22 +120,26 @@ def edge_entity(parent: str, relation: str, child: str) -> str:
     return f"edge:{parent}|{relation}|{child}"
 
 
-def catalogue_entries(
-    conn: Connection, node_ids: Sequence[int]
-) -> dict[int, tuple[str, str, str | None, str | None]]:
-    """``node id -> (ref, kind, owner, status)``: what an edge into the node carries about it."""
-    q = (
+def catalogue_entry_select() -> Select[Any]:
+    """``(node_id, ref, kind, owner, status)`` of every node: what an edge into it carries."""
+    return (
         select(
-            nodes.c.id,
+            nodes.c.id.label("node_id"),
             nodes.c.ref,
             nodes.c.kind,
-            func.coalesce(models.c.owner, datasets.c.owner),
+            func.coalesce(models.c.owner, datasets.c.owner).label("owner"),
             models.c.status,
         )
         .outerjoin(models, models.c.node_id == nodes.c.id)
         .outerjoin(datasets, datasets.c.node_id == nodes.c.id)
-        .where(nodes.c.id.in_(list(node_ids)))
     )
+
+
+def catalogue_entries(
+    conn: Connection, node_ids: Sequence[int]
+) -> dict[int, tuple[str, str, str | None, str | None]]:
+    """``node id -> (ref, kind, owner, status)`` for the given nodes."""
+    q = catalogue_entry_select().where(nodes.c.id.in_(list(node_ids)))
     return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in conn.execute(q)}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, select
 
 from heredity.registry._ledger import VerifyResult, payload_hash
 from heredity.registry._schema import datasets, edges, ledger, models, nodes, records
@@ -90,22 +90,20 @@ def verify_entities(conn: Connection, chain: VerifyResult) -> VerifyResult:
 def _stale_child_entry(conn: Connection) -> tuple[str, str] | None:
     """The first edge whose copy of its child's entry (ref, kind, owner, status) is not the
     child's: ``(edge entity, child ref)``, or None."""
-    from heredity.registry._registry import edge_entity
+    from heredity.registry._registry import catalogue_entry_select, edge_entity
 
-    p, c = nodes.alias("p"), nodes.alias("c")
-    owner = func.coalesce(models.c.owner, datasets.c.owner)
+    p = nodes.alias("p")
+    entry = catalogue_entry_select().subquery("entry")
     row = conn.execute(
-        select(p.c.ref, c.c.ref, edges.c.relation)
+        select(p.c.ref, entry.c.ref, edges.c.relation)
         .join(p, p.c.id == edges.c.parent_id)
-        .join(c, c.c.id == edges.c.child_id)
-        .outerjoin(models, models.c.node_id == edges.c.child_id)
-        .outerjoin(datasets, datasets.c.node_id == edges.c.child_id)
+        .join(entry, entry.c.node_id == edges.c.child_id)
         .where(
             ~and_(
-                edges.c.child_ref == c.c.ref,
-                edges.c.child_kind == c.c.kind,
-                edges.c.child_owner.is_not_distinct_from(owner),
-                edges.c.child_status.is_not_distinct_from(models.c.status),
+                edges.c.child_ref == entry.c.ref,
+                edges.c.child_kind == entry.c.kind,
+                edges.c.child_owner.is_not_distinct_from(entry.c.owner),
+                edges.c.child_status.is_not_distinct_from(entry.c.status),
             )
         )
         .order_by(edges.c.id)
