@@ -1,9 +1,7 @@
-"""``evaluate`` (run or import) and ``suites list|show``."""
+"""``evaluate``: run a model on suites, or import results produced elsewhere."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +13,6 @@ from heredity.errors import BadInput
 
 if TYPE_CHECKING:
     from heredity.evaluate import EvaluationRun
-
-suites_app = typer.Typer(help="Built-in evaluation suites.", no_args_is_help=True)
-app.add_typer(suites_app, name="suites")
 
 
 def _run_json(run: EvaluationRun) -> dict[str, Any]:
@@ -112,75 +107,3 @@ def evaluate_cmd(
         print_json([_run_json(r) for r in runs])
     else:
         _print_runs(runs)
-
-
-@suites_app.command("list")
-def suites_list(fmt: str = typer.Option("text", "--format", help="text | json")) -> None:
-    """List the built-in suites."""
-    check_format(fmt, ("text", "json"))
-    from heredity.evaluate import builtin_suites, get_suite
-
-    suites = [get_suite(name) for name in builtin_suites()]
-    if fmt == "json":
-        print_json(
-            [
-                {
-                    "name": s.name,
-                    "description": s.description,
-                    "items": len(s.items),
-                    "dimensions": s.dimensions(),
-                    "slices": s.slices(),
-                    "digest": s.digest,
-                }
-                for s in suites
-            ]
-        )
-        return
-    table = Table("suite", "items", "dimensions", "slices", "description")
-    for s in suites:
-        table.add_row(
-            s.name,
-            str(len(s.items)),
-            ", ".join(s.dimensions()),
-            str(len(s.slices())),
-            s.description,
-        )
-    console.print(table)
-
-
-@suites_app.command("show")
-def suites_show(
-    name: str = typer.Argument(..., help="built-in suite name or suite file"),
-    items: bool = typer.Option(False, "--items", help="print every item (JSONL)"),
-    fmt: str = typer.Option("text", "--format", help="text | json"),
-) -> None:
-    """Show a suite: digest, dimensions and slices (and its items with --items)."""
-    check_format(fmt, ("text", "json"))
-    from heredity.evaluate import get_suite
-
-    suite = get_suite(name)
-    if items:
-        for item in suite.items:
-            sys.stdout.write(json.dumps(item.canonical(), ensure_ascii=False) + "\n")
-        return
-    if fmt == "json":
-        print_json(
-            {
-                "name": suite.name,
-                "description": suite.description,
-                "source": suite.source,
-                "digest": suite.digest,
-                "items": len(suite.items),
-                "dimensions": suite.dimensions(),
-                "slices": suite.slices(),
-                "example": suite.items[0].canonical(),
-            }
-        )
-        return
-    table = Table(title=f"{suite.name} ({len(suite.items)} items)", show_header=False)
-    table.add_row("description", suite.description or "-")
-    table.add_row("digest", suite.digest)
-    table.add_row("dimensions", ", ".join(suite.dimensions()))
-    for slice_name, count in suite.slices().items():
-        table.add_row(f"slice {slice_name}", str(count))
-    console.print(table)

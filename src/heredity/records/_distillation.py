@@ -151,19 +151,71 @@ class Framework(_Strict):
     trainer: str | None = None
 
 
+TermRole = Literal["distillation", "hard_label", "feature", "contrastive", "regularisation", "other"]
+
+
+class LossTerm(_Strict):
+    """One term of the training objective, as the framework defines it (4.7)."""
+
+    name: str = Field(min_length=1, description="the framework's own name (KDLoss, hs_mse, ...)")
+    role: TermRole
+    weight: float | None = Field(None, ge=0, description="factor on this term in the total loss")
+    loss: Loss | None = None
+    temperature: float | None = Field(None, gt=0)
+    layers: dict[str, str] = Field(
+        default_factory=dict, description="student module -> teacher module, for feature terms"
+    )
+    params: dict[str, Any] = Field(default_factory=dict, description="the term's other settings")
+
+
+class Stage(_Strict):
+    """One stage of a multi-stage run (torchdistill ``stage1``, ``stage2``...)."""
+
+    name: str = Field(min_length=1)
+    epochs: float | None = Field(None, gt=0)
+    terms: list[LossTerm] = Field(default_factory=list)
+
+
+class ConfigConflict(_Strict):
+    """A setting on which the plan and the run disagree; the run's value is what is recorded."""
+
+    field: str = Field(min_length=1)
+    plan: Any = None
+    run: Any = None
+    note: str | None = None
+
+
 class Config(_Strict):
-    """Settings sufficient to reproduce the run (4.7), in normalised meaning; ``raw`` keeps the original."""
+    """Settings sufficient to reproduce the run (4.7), in normalised meaning; ``raw`` keeps the original.
+
+    Only values someone set or something measured are facts here: ``epochs`` is the configured
+    number of epochs only when it governs the run (no ``max_steps``); what the run covered is in
+    the run section.
+    """
 
     framework: Framework | None = None
+    objective: str | None = Field(None, description="the trainer's objective, in words")
     temperature: float | None = Field(None, gt=0, description="softmax temperature of the KD loss")
     loss: Loss | None = None
     kd_weight: float | None = Field(None, ge=0)
     hard_label_weight: float | None = Field(None, ge=0)
     layer_mapping: dict[str, str] = Field(default_factory=dict)
+    terms: list[LossTerm] = Field(default_factory=list, description="every term of the objective")
+    stages: list[Stage] = Field(default_factory=list, description="multi-stage runs, in order")
+    on_policy_fraction: float | None = Field(
+        None, ge=0, le=1, description="share of batches on the student's own generations"
+    )
+    teacher_generates: bool | None = Field(
+        None, description="the teacher generates sequences during the run (teacher-written data)"
+    )
     epochs: float | None = Field(None, gt=0)
+    max_steps: int | None = Field(None, gt=0)
     seed: int | None = None
     learning_rate: float | None = Field(None, gt=0)
     batch_size: int | None = Field(None, gt=0)
+    conflicts: list[ConfigConflict] = Field(
+        default_factory=list, description="plan values the run contradicted (the run's are kept)"
+    )
     raw: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -206,7 +258,16 @@ class Run(_Strict):
     versions: dict[str, str] = Field(default_factory=dict)
     seeds: dict[str, int] = Field(default_factory=dict)
     student_digest: str | None = None
+    student_files: list[str] = Field(
+        default_factory=list, description="the model files the student digest covers"
+    )
     teacher_digests: dict[str, str] = Field(default_factory=dict)
+    steps: int | None = Field(None, ge=0, description="optimisation steps taken")
+    epochs: float | None = Field(None, ge=0, description="epochs of the training data covered")
+    dataset_fingerprints: dict[str, str] = Field(
+        default_factory=dict,
+        description="fingerprints of the training data: as passed, and as the trainer used it",
+    )
     error: str | None = None
 
 
