@@ -23,10 +23,27 @@ def assess(
         None, "--policy", help="threshold policy id or file (default: the plan's)"
     ),
     teacher_results: Path | None = typer.Option(
-        None, "--teacher-results", help="imported per-item results"
+        None,
+        "--teacher-results",
+        help="the teacher's evidence: Inspect log, lm-eval samples or Heredity JSONL",
     ),
     student_results: Path | None = typer.Option(
-        None, "--student-results", help="imported per-item results"
+        None, "--student-results", help="the student's evidence (same formats)"
+    ),
+    dimension: str | None = typer.Option(
+        None, "--dimension", help="with results files: dimension for items that name none"
+    ),
+    allow_partial: bool = typer.Option(
+        False, "--allow-partial", help="with results files: accept incomplete logs (warned)"
+    ),
+    score_map: str | None = typer.Option(
+        None,
+        "--score-map",
+        help="with results files: what a scorer's values mean (C=comply,P=refuse,I=refuse, "
+        "or a YAML file)",
+    ),
+    scorer: str | None = typer.Option(
+        None, "--scorer", help="with results files: the scorer to read, for logs with several"
     ),
     refresh: bool = typer.Option(
         False, "--refresh", help="re-run evaluations instead of reusing them"
@@ -43,8 +60,8 @@ def assess(
     from heredity.transfer import (
         MultiTeacherAssessment,
         TransferAssessment,
+        assess_files,
         assess_models,
-        assess_results,
     )
 
     assessment: TransferAssessment | MultiTeacherAssessment
@@ -52,23 +69,32 @@ def assess(
     if imported:
         if teacher_results is None or student_results is None:
             raise BadInput("--teacher-results and --student-results go together")
-        from heredity.evaluate import import_results
+        if len(teacher) > 1:
+            raise BadInput("--teacher: give one teacher with --teacher-results")
+        if len(suite) > 1:
+            raise BadInput("--suite: give at most one suite with results files")
+        from heredity.evaluate import parse_score_map
 
-        t_ref = teacher[0] if teacher else str(teacher_results)
-        s_ref = student or str(student_results)
         registry = open_registry() if (teacher and student and store) else None
-        assessment, stored = assess_results(
-            import_results(teacher_results),
-            import_results(student_results),
-            teacher_ref=t_ref,
-            student_ref=s_ref,
+        assessment, stored = assess_files(
+            teacher_results,
+            student_results,
+            teacher_ref=teacher[0] if teacher else None,
+            student_ref=student,
+            suite=suite[0] if suite else None,
+            dimension=dimension,
+            allow_partial=allow_partial,
+            score_map=parse_score_map(score_map) if score_map else None,
+            scorer=scorer,
             policy=policy,
             registry=registry,
-            evidence={
-                "imported": {"teacher": str(teacher_results), "student": str(student_results)}
-            },
         )
     else:
+        if dimension or allow_partial or score_map or scorer:
+            raise BadInput(
+                "--dimension, --allow-partial, --score-map and --scorer go with results files; "
+                "to reuse evidence already imported, import it with `heredity evaluate --import`"
+            )
         if not teacher or not student:
             raise BadInput(
                 "--teacher and --student are required (or give --teacher-results/--student-results)"

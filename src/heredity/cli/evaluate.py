@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._evidence import print_report
 from heredity.errors import BadInput
 
 if TYPE_CHECKING:
@@ -55,6 +56,20 @@ def evaluate_cmd(
     dimension: str | None = typer.Option(
         None, "--dimension", help="with --import: dimension for items the suite does not hold"
     ),
+    allow_partial: bool = typer.Option(
+        False,
+        "--allow-partial",
+        help="with --import: accept an incomplete log (cancelled, errors, unscored samples)",
+    ),
+    score_map: str | None = typer.Option(
+        None,
+        "--score-map",
+        help="with --import: what a scorer's values mean, e.g. C=comply,P=refuse,I=refuse, "
+        "or a YAML file",
+    ),
+    scorer: str | None = typer.Option(
+        None, "--scorer", help="with --import: the scorer to read, for logs with several"
+    ),
     grader: str | None = typer.Option(
         None, "--grader", help="Inspect model string that labels refusals (grader role)"
     ),
@@ -65,7 +80,7 @@ def evaluate_cmd(
 ) -> None:
     """Run a model on suites with Inspect (4.2), or import results produced elsewhere."""
     check_format(fmt, ("text", "json"))
-    from heredity.evaluate import EvalSettings, evaluate, import_run
+    from heredity.evaluate import EvalSettings, evaluate, import_run, parse_score_map
 
     registry = open_registry() if store else None
     runs: list[EvaluationRun] = []
@@ -83,9 +98,14 @@ def evaluate_cmd(
                 suite=suite[0] if suite else None,
                 dimension=dimension,
                 registry=registry,
+                allow_partial=allow_partial,
+                score_map=parse_score_map(score_map) if score_map else None,
+                scorer=scorer,
             )
         )
     else:
+        if allow_partial or score_map or scorer:
+            raise BadInput("--allow-partial, --score-map and --scorer go with --import FILE")
         if model is None:
             raise BadInput("MODEL: required (or use --import FILE --model REF)")
         if not suite:
@@ -106,4 +126,7 @@ def evaluate_cmd(
     if fmt == "json":
         print_json([_run_json(r) for r in runs])
     else:
+        for run in runs:
+            if run.import_report is not None:
+                print_report(run.import_report)
         _print_runs(runs)

@@ -1,8 +1,10 @@
 """Evaluation on Inspect AI (4.2): suites, scorers, running, caching and importing results."""
 
 from heredity.evaluate._agreement import agreement, chat_prompt
+from heredity.evaluate._evidence import CrossCheck, Evidence, ImportReport, content_key
 from heredity.evaluate._importers import (
     detect_format,
+    import_evidence,
     import_results,
     read_lm_eval,
     read_results,
@@ -24,7 +26,9 @@ from heredity.evaluate._run import (
     resolve_model,
     run_task,
     store_run,
+    stored_runs,
 )
+from heredity.evaluate._score_meaning import ScoreMap, ScoreMeaning, parse_score_map
 from heredity.evaluate._scoring import GRADER_TEMPLATE, parse_choice, parse_grade, score_answer
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import (
@@ -49,7 +53,12 @@ __all__ = [
     "REFUSAL_PHRASES",
     "REFUSAL_PREFIXES",
     "SUITE_DIMENSIONS",
+    "CrossCheck",
     "EvalSettings",
+    "Evidence",
+    "ImportReport",
+    "ScoreMap",
+    "ScoreMeaning",
     "EvaluationRun",
     "ModelTarget",
     "Suite",
@@ -59,12 +68,14 @@ __all__ = [
     "builtin_suites",
     "cache_key",
     "chat_prompt",
+    "content_key",
     "detect_format",
     "eval_arguments",
     "evaluate",
     "evaluate_many",
     "format_prompt",
     "get_suite",
+    "import_evidence",
     "import_results",
     "import_run",
     "is_refusal",
@@ -77,6 +88,7 @@ __all__ = [
     "parse_csv",
     "parse_grade",
     "parse_jsonl",
+    "parse_score_map",
     "read_lm_eval",
     "read_results",
     "refusal_match",
@@ -86,6 +98,7 @@ __all__ = [
     "results_from_log",
     "score_answer",
     "store_run",
+    "stored_runs",
     "suite_digest",
     "suite_generate",
     "suite_scorer",

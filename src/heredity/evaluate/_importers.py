@@ -1,4 +1,9 @@
-"""Evidence from elsewhere: Heredity results JSONL, Inspect logs and lm-eval ``--log_samples``."""
+"""Evidence from elsewhere: Heredity results JSONL, Inspect logs and lm-eval ``--log_samples``.
+
+One entry point, :func:`import_evidence`, detects the format from the file's content and hands
+it to the reader of that tool's meaning; each returns the items and a report of how they were
+read (:class:`~heredity.evaluate.Evidence`).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,21 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
 from heredity.errors import BadInput
-from heredity.evaluate._scoring import SCORER_NAME
+from heredity.evaluate._evidence import Evidence, Format, ImportReport
+from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
+from heredity.evaluate._score_meaning import ScoreMap
 from heredity.evaluate._suite import Suite, SuiteItem, letter_index
 from heredity.records import ItemResult
 
-Format = Literal["heredity", "inspect", "lm-eval"]
 MAX_RESULTS_BYTES = 2 * 1024 * 1024 * 1024
 _CONTEXTS = ("ambiguous", "disambiguated")
 _LM_EVAL_METRICS = ("acc", "exact_match", "acc_norm", "em", "correct")
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -29,12 +36,16 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def detect_format(path: str | Path) -> Format:
-    """Which results format a file holds (by extension, then by its first record)."""
+    """Which results format a file holds, from its content (not its name)."""
     p = Path(path)
     if not p.is_file():
         raise BadInput(f"{p}: no such results file")
-    if p.suffix == ".eval":
+    with p.open("rb") as fh:
+        head = fh.read(4)
+    if head == _ZIP_MAGIC:
         return "inspect"
+    if p.suffix == ".eval":
+        raise BadInput(f"{p}: not a readable Inspect log (an .eval log is a zip archive)")
     try:
         first = next(_lines(p), None)
     except UnicodeDecodeError:
@@ -42,27 +53,100 @@ def detect_format(path: str | Path) -> Format:
     if first is None:
         raise BadInput(f"{p}: empty results file")
     n, raw = first
-    if p.suffix == ".json":
+    if raw.lstrip().startswith(("{", "[")) and raw.strip() in ("{", "["):
+        # A pretty-printed JSON document (Inspect's .json logs, lm-eval's results files).
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise BadInput(f"{p} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        if isinstance(data, dict) and "eval" in data:
-            return "inspect"
-        if isinstance(data, list):
-            return "lm-eval"
-        raise BadInput(f"{p}: JSON that is neither an Inspect log nor a list of lm-eval samples")
+        return _document_format(p, data)
     try:
         obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+    except json.JSONDecodeError:
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+        return _document_format(p, data)
+    if isinstance(obj, dict) and ("eval" in obj and "status" in obj):
+        return "inspect"
     if isinstance(obj, dict) and "doc_id" in obj:
         return "lm-eval"
     if isinstance(obj, dict) and "outcome" in obj:
         return "heredity"
+    if isinstance(obj, list):
+        return _document_format(p, obj)
+    if isinstance(obj, dict) and "results" in obj and "configs" in obj:
+        _lm_eval_results_file(p)
     raise BadInput(
-        f"{p} line {n}: not a Heredity result (no 'outcome') nor an lm-eval sample (no 'doc_id')"
+        f"{p} line {n}: not a Heredity result (no 'outcome'), an lm-eval sample (no 'doc_id') "
+        "nor an Inspect log"
     )
+
+
+def _lm_eval_results_file(p: Path) -> None:
+    raise BadInput(
+        f"{p}: this is lm-eval's results summary; import the per-sample file it wrote beside it "
+        "(samples_<task>_<date>.jsonl, from lm-eval --log_samples)"
+    )
+
+
+def _document_format(p: Path, data: Any) -> Format:
+    if isinstance(data, dict) and "eval" in data and "status" in data:
+        return "inspect"
+    if isinstance(data, list) and data and isinstance(data[0], dict) and "doc_id" in data[0]:
+        return "lm-eval"
+    if isinstance(data, dict) and "results" in data and "configs" in data:
+        _lm_eval_results_file(p)
+    raise BadInput(f"{p}: JSON that is neither an Inspect log nor a list of lm-eval samples")
+
+
+def import_evidence(
+    path: str | Path,
+    *,
+    suite: Suite | None = None,
+    dimension: str | None = None,
+    allow_partial: bool = False,
+    score_map: ScoreMap | None = None,
+    scorer: str | None = None,
+) -> Evidence:
+    """Read per-item results from any supported file, with the report of how they were read.
+
+    ``suite`` supplies dimension, slice, context and answer groups that foreign logs lack
+    (matched by id and content); ``dimension`` is the fallback when neither the file nor the
+    suite has one. ``allow_partial`` accepts incomplete evidence (and says so in the report);
+    ``score_map`` says what a scorer's values mean when Heredity cannot know; ``scorer`` picks
+    one scorer of an Inspect log that has several.
+    """
+    p = Path(path)
+    fmt = detect_format(p)
+    if p.stat().st_size > MAX_RESULTS_BYTES:
+        raise BadInput(f"{p}: larger than the {MAX_RESULTS_BYTES} byte limit")
+    if fmt == "heredity":
+        items = read_results(p)
+        return Evidence(
+            items=items,
+            report=ImportReport(
+                format="heredity",
+                source=str(p),
+                tool="heredity",
+                meaning="Heredity results: outcome 1 when the model did what the item expects",
+                items=len(items),
+                samples=len(items),
+            ),
+        )
+    if fmt == "inspect":
+        return read_inspect(
+            p,
+            suite=suite,
+            dimension=dimension,
+            allow_partial=allow_partial,
+            score_map=score_map,
+            scorer=scorer,
+        )
+    if score_map is not None or scorer is not None:
+        raise BadInput(f"{p}: --score-map and --scorer apply to Inspect logs, not lm-eval samples")
+    return _lm_eval(p, suite=suite, dimension=dimension, allow_partial=allow_partial)
 
 
 def import_results(
@@ -70,27 +154,19 @@ def import_results(
     *,
     suite: Suite | None = None,
     dimension: str | None = None,
+    allow_partial: bool = False,
+    score_map: ScoreMap | None = None,
+    scorer: str | None = None,
 ) -> list[ItemResult]:
-    """Read per-item results from any supported file, auto-detecting its format.
-
-    ``suite`` (matched by item id) supplies dimension, slice, context and answer groups that
-    foreign logs lack; ``dimension`` is the fallback when neither the file nor the suite has one.
-    """
-    p = Path(path)
-    fmt = detect_format(p)
-    if p.stat().st_size > MAX_RESULTS_BYTES:
-        raise BadInput(f"{p}: larger than the {MAX_RESULTS_BYTES} byte limit")
-    if fmt == "heredity":
-        return read_results(p)
-    if fmt == "inspect":
-        from inspect_ai.log import read_eval_log
-
-        try:
-            log = read_eval_log(str(p))
-        except Exception as exc:  # Inspect raises assorted errors on malformed logs
-            raise BadInput(f"{p}: not a readable Inspect log ({exc})") from None
-        return results_from_log(log, suite=suite, dimension=dimension, source=str(p))
-    return read_lm_eval(p, suite=suite, dimension=dimension)
+    """The items of :func:`import_evidence` (without its report)."""
+    return import_evidence(
+        path,
+        suite=suite,
+        dimension=dimension,
+        allow_partial=allow_partial,
+        score_map=score_map,
+        scorer=scorer,
+    ).items
 
 
 def read_results(path: str | Path) -> list[ItemResult]:
@@ -200,52 +276,8 @@ def results_from_log(
     dimension: str | None = None,
     source: str | None = None,
 ) -> list[ItemResult]:
-    """Per-item results from an Inspect ``EvalLog`` (first epoch of each sample)."""
-    src = source or str(getattr(log, "location", "Inspect log"))
-    by_id = suite.by_id() if suite else {}
-    out: list[ItemResult] = []
-    seen: set[str] = set()
-    for sample in log.samples or []:
-        if sample.epoch not in (None, 1):
-            continue
-        sid = str(sample.id)
-        if sid in seen:
-            continue
-        seen.add(sid)
-        scores = sample.scores or {}
-        score = scores.get(SCORER_NAME) or (next(iter(scores.values())) if scores else None)
-        if score is None:
-            raise BadInput(f"{src} sample {sid}: not scored")
-        smeta: dict[str, Any] = dict(score.metadata or {})
-        meta = {**(sample.metadata or {}), **smeta}
-        outcome = smeta.get("outcome")
-        if outcome is None:
-            outcome = _outcome(score.value)
-        if outcome is None:
-            raise BadInput(f"{src} sample {sid}: score {score.value!r} is not correct/incorrect")
-        suite_item = by_id.get(sid)
-        chosen = smeta.get("choice") or (
-            score.answer if score.answer and len(score.answer) == 1 else None
-        )
-        out.append(
-            _build(
-                src,
-                f"sample {sid}",
-                sid,
-                int(outcome),
-                suite_item=suite_item,
-                dimension=dimension,
-                meta=meta,
-                answer=score.answer,
-                chosen=chosen,
-                confidence=smeta.get("confidence"),
-                detector=smeta.get("detector")
-                or (f"inspect:{next(iter(scores))}" if scores else None),
-            )
-        )
-    if not out:
-        raise BadInput(f"{src}: the log has no samples")
-    return out
+    """Per-item results from an Inspect ``EvalLog`` (see :func:`evidence_from_log`)."""
+    return evidence_from_log(log, suite=suite, dimension=dimension, source=source).items
 
 
 def _lm_confidence(resps: Any) -> tuple[float | None, int | None]:
@@ -328,3 +360,20 @@ def read_lm_eval(
     if not out:
         raise BadInput(f"{p}: no samples")
     return out
+
+
+def _lm_eval(
+    p: Path, *, suite: Suite | None, dimension: str | None, allow_partial: bool
+) -> Evidence:
+    items = read_lm_eval(p, suite=suite, dimension=dimension)
+    return Evidence(
+        items=items,
+        report=ImportReport(
+            format="lm-eval",
+            source=str(p),
+            tool="lm-eval",
+            meaning="lm-eval per-sample metric",
+            items=len(items),
+            samples=len(items),
+        ),
+    )

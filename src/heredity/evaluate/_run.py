@@ -14,6 +14,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import BadInput
+from heredity.evaluate._evidence import ImportReport
+from heredity.evaluate._importers import import_evidence, results_from_log
+from heredity.evaluate._score_meaning import ScoreMap
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import Suite, get_suite
 from heredity.records import ItemResult
@@ -49,6 +52,14 @@ class EvaluationRun(BaseModel):
     cached: bool = False
     record_id: str | None = None
     reused_from: str | None = Field(None, description="evaluation record whose results were reused")
+    import_report: ImportReport | None = Field(
+        None, description="for imported evidence: how the file was read, cross-checks, warnings"
+    )
+
+    @property
+    def partial(self) -> bool:
+        """Imported evidence that was incomplete and accepted as such."""
+        return bool(self.import_report and self.import_report.partial)
 
     def body(self) -> dict[str, Any]:
         """What is stored in the registry (everything but the per-call fields)."""
@@ -337,8 +348,6 @@ def evaluate(
             "cache_key": key,
         },
     )
-    from heredity.evaluate._importers import results_from_log
-
     items = results_from_log(log, suite=the_suite, source=str(log.location))
     run = EvaluationRun(
         model=target.ref,
@@ -369,25 +378,42 @@ def import_run(
     suite: Suite | str | None = None,
     dimension: str | None = None,
     registry: Any = None,
+    allow_partial: bool = False,
+    score_map: ScoreMap | None = None,
+    scorer: str | None = None,
 ) -> EvaluationRun:
     """Evidence from elsewhere as an :class:`EvaluationRun` of ``model`` (stored with a registry).
 
-    The cache key covers the model, the suite and the file's content, so importing the same file
-    again finds the stored run instead of adding a duplicate.
+    The file is read by its tool's meaning (:func:`import_evidence`); the run keeps the report
+    of how. Without a suite the run is named for the file's task. The cache key covers the
+    model, the suite, the file's content and how it was read, so importing the same file the
+    same way again finds the stored run instead of adding a duplicate.
     """
     import hashlib
-
-    from heredity.evaluate._importers import detect_format, import_results
 
     if not model or not model.strip():
         raise BadInput("--model: the model the imported results belong to is required")
     the_suite = None if suite is None else suite if isinstance(suite, Suite) else get_suite(suite)
     p = Path(path)
-    fmt = detect_format(p)
-    items = import_results(p, suite=the_suite, dimension=dimension)
+    evidence = import_evidence(
+        p,
+        suite=the_suite,
+        dimension=dimension,
+        allow_partial=allow_partial,
+        score_map=score_map,
+        scorer=scorer,
+    )
+    report = evidence.report
     file_digest = "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
     s_digest = the_suite.digest if the_suite else "none"
-    source_hash = "import:" + file_digest
+    reading = {
+        "dimension": dimension,
+        "allow_partial": allow_partial,
+        "scorer": report.scorer,
+        "meaning": report.meaning,
+    }
+    read_hash = hashlib.sha256(json.dumps(reading, sort_keys=True).encode()).hexdigest()
+    source_hash = f"import:{file_digest}:{read_hash[:16]}"
     key = cache_key(model, s_digest, source_hash)
     if registry is not None:
         cached = _find_cached(registry, key)
@@ -395,20 +421,34 @@ def import_run(
             return cached
     run = EvaluationRun(
         model=model,
-        suite=the_suite.name if the_suite else p.stem,
+        suite=the_suite.name if the_suite else (report.task or p.stem),
         suite_digest=s_digest,
         suite_source=the_suite.source if the_suite else None,
-        settings={"imported_from": str(p), "file_digest": file_digest},
+        settings={"imported_from": str(p), "file_digest": file_digest, **reading},
         settings_hash=source_hash,
         cache_key=key,
-        source=f"import:{fmt}",
+        source=f"import:{report.format}",
         log_path=str(p.resolve()),
         created_at=dt.datetime.now(dt.UTC),
-        items=items,
+        items=evidence.items,
+        import_report=report,
     )
     if registry is not None:
         run = store_run(registry, run)
     return run
+
+
+def stored_runs(registry: Any, model: str) -> list[EvaluationRun]:
+    """Every evaluation run stored for ``model`` (imported or run), newest first."""
+    runs: list[EvaluationRun] = []
+    for rec in registry.find_records(EVALUATION_KIND, subject=model):
+        try:
+            run = EvaluationRun.model_validate(rec.body)
+        except ValueError:
+            continue
+        runs.append(run.model_copy(update={"cached": True, "record_id": rec.id}))
+    runs.sort(key=lambda r: r.created_at, reverse=True)
+    return runs
 
 
 def evaluate_many(

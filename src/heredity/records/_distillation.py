@@ -151,7 +151,9 @@ class Framework(_Strict):
     trainer: str | None = None
 
 
-TermRole = Literal["distillation", "hard_label", "feature", "contrastive", "regularisation", "other"]
+TermRole = Literal[
+    "distillation", "hard_label", "feature", "contrastive", "regularisation", "other"
+]
 
 
 class LossTerm(_Strict):

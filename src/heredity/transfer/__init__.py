@@ -22,6 +22,7 @@ from heredity.transfer._pairing import Pair, Pairing, pair_results
 from heredity.transfer._pipeline import (
     DEFAULT_SUITES,
     ROLE_DIMENSIONS,
+    assess_files,
     assess_models,
     assess_results,
     plan_for,
@@ -43,6 +44,7 @@ from heredity.transfer._store import RECORD_KIND, assessment_from_record, store_
 __all__ = [
     "DEFAULT_SUITES",
     "ROLE_DIMENSIONS",
+    "assess_files",
     "assess_models",
     "assess_results",
     "plan_for",

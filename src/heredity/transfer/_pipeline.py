@@ -18,7 +18,7 @@ from heredity.transfer._multi import assess_multi_teacher
 from heredity.transfer._store import store_assessment
 
 if TYPE_CHECKING:
-    from heredity.evaluate import EvalSettings, EvaluationRun
+    from heredity.evaluate import EvalSettings, EvaluationRun, ScoreMap
     from heredity.registry import Registry, StoredRecord
 
 DEFAULT_SUITES = ("safety-refusal", "over-refusal", "bias", "factuality")
@@ -42,6 +42,23 @@ def plan_for(registry: Registry, student: str) -> tuple[list[str], str, dict[str
     return suites, str(plan.get("policy") or "default"), body
 
 
+def _imported_for(runs: Sequence[EvaluationRun], suite: str) -> EvaluationRun | None:
+    """The newest imported run of a suite (by its name, or by the content of a suite file)."""
+    from heredity.evaluate import get_suite
+
+    digest: str | None
+    try:
+        digest = get_suite(suite).digest
+    except BadInput:
+        digest = None  # a name only imported runs carry (an Inspect task, an lm-eval task)
+    for run in runs:
+        if not run.source.startswith("import:"):
+            continue
+        if run.suite == suite or (digest is not None and run.suite_digest == digest):
+            return run
+    return None
+
+
 def _run_all(
     model: str,
     suites: Sequence[str],
@@ -52,18 +69,50 @@ def _run_all(
     log_dir: str | Path | None,
     progress: Progress | None,
 ) -> list[EvaluationRun]:
-    from heredity.evaluate import evaluate
+    """The model's runs on the suites: evidence already imported for it, else an evaluation."""
+    from heredity.evaluate import evaluate, stored_runs
 
+    stored = stored_runs(registry, model)
     runs = []
     for suite in suites:
+        imported = _imported_for(stored, suite)
+        if imported is not None:
+            if progress:
+                progress(f"using evidence imported for {model} on {suite}")
+            runs.append(imported)
+            continue
         if progress:
             progress(f"evaluating {model} on {suite}")
-        runs.append(
-            evaluate(
-                model, suite, registry=registry, refresh=refresh, settings=settings, log_dir=log_dir
+        try:
+            runs.append(
+                evaluate(
+                    model,
+                    suite,
+                    registry=registry,
+                    refresh=refresh,
+                    settings=settings,
+                    log_dir=log_dir,
+                )
             )
-        )
+        except BadInput as exc:
+            raise BadInput(
+                f"no evidence for {model} on suite {suite}: nothing was imported for it "
+                f"(heredity evaluate --import FILE --model {model} --suite {suite}) and it "
+                f"could not be evaluated here ({exc.message})"
+            ) from None
     return runs
+
+
+def import_warnings(side: str, runs: Sequence[EvaluationRun]) -> list[str]:
+    """The import reports' warnings of one side's runs, prefixed with whose they are."""
+    out: list[str] = []
+    for run in runs:
+        report = run.import_report
+        if report is None:
+            continue
+        for warning in report.warnings:
+            out.append(f"{side} evidence ({run.suite}, {report.source}): {warning}")
+    return out
 
 
 def _items(runs: Sequence[EvaluationRun]) -> list[ItemResult]:
@@ -73,6 +122,7 @@ def _items(runs: Sequence[EvaluationRun]) -> list[ItemResult]:
 def _evidence(
     teacher_runs: dict[str, list[EvaluationRun]], student_runs: list[EvaluationRun]
 ) -> dict[str, Any]:
+    every = [r for runs in teacher_runs.values() for r in runs] + list(student_runs)
     return {
         "suites": [r.suite for r in student_runs],
         "student_suite_digests": {r.suite: r.suite_digest for r in student_runs},
@@ -82,6 +132,12 @@ def _evidence(
         "teacher_runs": {t: [r.record_id for r in runs] for t, runs in teacher_runs.items()},
         "student_runs": [r.record_id for r in student_runs],
         "teacher_cached": {t: all(r.cached for r in runs) for t, runs in teacher_runs.items()},
+        "imports": {
+            r.record_id or r.suite: r.import_report.model_dump(mode="json")
+            for r in every
+            if r.import_report is not None
+        },
+        "partial": any(r.partial for r in every),
     }
 
 
@@ -133,6 +189,12 @@ def assess_models(
     if not teachers:
         raise BadInput("--teacher: at least one teacher is needed")
     planned_suites, planned_policy, body = plan_for(registry, student)
+    if not suites and body is None:
+        from heredity.evaluate import stored_runs
+
+        imported = [r.suite for r in stored_runs(registry, student) if r.source != "inspect"]
+        if imported:
+            planned_suites = list(dict.fromkeys(imported))
     use_suites = list(suites or planned_suites)
     pol = policy or planned_policy
     teacher_runs = {
@@ -179,6 +241,10 @@ def assess_models(
             pol,
             student_ref=student,
         )
+    assessment.warnings.extend(
+        [w for t, runs in teacher_runs.items() for w in import_warnings(f"teacher {t}", runs)]
+        + import_warnings(f"student {student}", student_runs)
+    )
     stored = store_assessment(registry, assessment, evidence=evidence)
     return assessment, stored
 
@@ -204,4 +270,58 @@ def assess_results(
     stored = (
         store_assessment(registry, assessment, evidence=evidence) if registry is not None else None
     )
+    return assessment, stored
+
+
+def assess_files(
+    teacher_file: str | Path,
+    student_file: str | Path,
+    *,
+    teacher_ref: str | None = None,
+    student_ref: str | None = None,
+    suite: str | None = None,
+    dimension: str | None = None,
+    allow_partial: bool = False,
+    score_map: ScoreMap | None = None,
+    scorer: str | None = None,
+    policy: str | Path | None = None,
+    registry: Registry | None = None,
+) -> tuple[TransferAssessment, StoredRecord | None]:
+    """Assess a student against a teacher on evidence from two files (any supported format).
+
+    Both files are read the same way (:func:`~heredity.evaluate.import_run`). With a registry
+    and both refs the imported runs and the assessment are stored; the assessment's warnings
+    carry every import warning, incomplete evidence included.
+    """
+    from heredity.evaluate import import_run
+
+    t_ref = teacher_ref or str(teacher_file)
+    s_ref = student_ref or str(student_file)
+    store = registry if (registry is not None and teacher_ref and student_ref) else None
+    runs: dict[str, EvaluationRun] = {}
+    for side, path, ref in (("teacher", teacher_file, t_ref), ("student", student_file, s_ref)):
+        runs[side] = import_run(
+            path,
+            model=ref,
+            suite=suite,
+            dimension=dimension,
+            registry=store,
+            allow_partial=allow_partial,
+            score_map=score_map,
+            scorer=scorer,
+        )
+    assessment = assess_transfer(
+        runs["teacher"].items,
+        runs["student"].items,
+        policy=policy or "default",
+        teacher_ref=t_ref,
+        student_ref=s_ref,
+    )
+    assessment.warnings.extend(
+        import_warnings(f"teacher {t_ref}", [runs["teacher"]])
+        + import_warnings(f"student {s_ref}", [runs["student"]])
+    )
+    evidence = _evidence({t_ref: [runs["teacher"]]}, [runs["student"]])
+    evidence["imported"] = {"teacher": str(teacher_file), "student": str(student_file)}
+    stored = store_assessment(store, assessment, evidence=evidence) if store is not None else None
     return assessment, stored
