@@ -13,9 +13,6 @@ from heredity.registry import Registry
 
 PG_URL = os.environ.get("HEREDITY_TEST_PG_URL")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata"
-"""Real upstream files (XSTest, BBQ, TruthfulQA, Inspect logs, framework configs), beside the
-checkout as CI has them; see its README for their sources."""
 
 if os.environ.get("CI") and not PG_URL:
     raise RuntimeError("CI must provide HEREDITY_TEST_PG_URL so the suite runs on PostgreSQL too")

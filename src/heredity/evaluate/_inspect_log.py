@@ -56,6 +56,10 @@ MAP_HINT = (
 )
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def to_float(value: Any) -> float | None:
     """A score value as Inspect's ``value_to_float`` reads it (C 1, P 0.5, I and N 0)."""
     if isinstance(value, bool):
@@ -283,7 +287,7 @@ def _subset_warning(log: Any) -> str | None:
         return None
     held = len({str(s.id) for s in log.samples or []})
     of = f" of the dataset's {n}" if isinstance(n, int) else ""
-    return f"the run was limited to {held} samples{of} (limit/sample_ids)"
+    return f"the run was limited to {_n(held, 'sample')}{of} (limit/sample_ids)"
 
 
 def _outcome_of(
@@ -424,7 +428,7 @@ def evidence_from_log(
     samples, unscored, errored = _group_samples(log, name)
     if name is None or all(not s.scores for s in samples):
         raise BadInput(
-            f"{src}: no sample is scored ({len(samples)} samples, status {log.status}): "
+            f"{src}: no sample is scored ({_n(len(samples), 'sample')}, status {log.status}): "
             "score the log first (inspect score LOG)"
         )
     problems = _status_problems(src, log, samples, unscored, errored)
