@@ -18,20 +18,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
-# Documents whose console blocks still hold placeholders (IDs, "...") rather than runnable
-# commands; each leaves this list when its examples are made to run.
-NOT_YET_RUNNABLE = {"docs/governance.md", "docs/rights.md"}
 # The benchmarks' own commands take minutes: they run with the slow cases (make test-all).
 SLOW = {"docs/benchmarks.md"}
 
 
 def documents() -> list[object]:
     docs = ["README.md"] + sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))
-    return [
-        pytest.param(d, marks=pytest.mark.slow) if d in SLOW else d
-        for d in docs
-        if d not in NOT_YET_RUNNABLE
-    ]
+    return [pytest.param(d, marks=pytest.mark.slow) if d in SLOW else d for d in docs]
 
 
 def doc_commands(doc: str) -> list[tuple[str, int]]:
