@@ -563,14 +563,13 @@ def _checks(
                 and meaning.kind == "correctness"
                 and all(f in (0.0, 1.0) for f in floats)
             ):
-                second = cross_check(
+                checks.append(check)
+                check = cross_check(
                     f"{metric_name} (as outcomes)",
                     value,
                     share(float(i.outcome) for i in items),
                     f"share of {n} items Heredity reads as passed",
                 )
-                if second is not None:
-                    checks.append(second)
         elif metric_name == "refusal_rate" and meaning.kind == "refusal":
             check = cross_check(
                 metric_name,
