@@ -8,9 +8,24 @@ import sys
 
 import click
 import typer
+import typer.exceptions
 
 from heredity.cli._app import app, fail
 from heredity.errors import HeredityError
+
+# Typer 0.29 and newer carry their own copy of click: its usage errors, exits and aborts are
+# not click's classes, so both families are caught.
+def _usage_errors() -> tuple[type[Exception], ...]:
+    try:
+        from typer._click.exceptions import ClickException
+    except ImportError:  # older typer: plain click
+        return (click.ClickException,)
+    return (click.ClickException, ClickException)
+
+
+_USAGE_ERRORS = _usage_errors()
+_EXITS: tuple[type[Exception], ...] = (click.exceptions.Exit, typer.exceptions.Exit)
+_ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.exceptions.Abort)
 
 
 def _load_commands() -> None:
@@ -31,12 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     except HeredityError as err:
         fail(err)
         return err.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
+    except _EXITS as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except _USAGE_ERRORS as exc:
+        exc.show()  # type: ignore[attr-defined]
+        code = getattr(exc, "exit_code", 2)
+        return code if isinstance(code, int) and code != 1 else 2
+    except _ABORTS:
         return 130
     return rc if isinstance(rc, int) else 0
 
