@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -95,43 +94,6 @@ SUITE = Suite(
         ),
     ],
 )
-
-
-def test_lm_eval_log_samples(tmp_path: Path) -> None:
-    path = tmp_path / "samples_bbq.jsonl"
-    rows = [
-        {
-            "doc_id": 0,
-            "doc": {"question": "q"},
-            "target": 0,
-            "resps": [[["-0.1", False]]],
-            "filtered_resps": [[-0.1, True], [-2.3, False]],
-            "acc": 1.0,
-        },
-        {
-            "doc_id": 1,
-            "doc": {"id": "bbq-7", "question": "q"},
-            "target": 2,
-            "filtered_resps": [[-0.2, True], [-3.0, False], [-1.0, False]],
-            "acc": 0.0,
-        },
-    ]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    assert detect_format(path) == "lm-eval"
-    first, second = import_results(path, suite=SUITE)
-    assert (first.id, first.dimension, first.slice, first.outcome) == ("0", "factuality", "geo", 1)
-    assert first.confidence == pytest.approx(1 / (1 + math.exp(-2.2)))
-    assert (second.id, second.outcome, second.context) == ("bbq-7", 0, "ambiguous")
-    assert second.answer_group == "biased"  # argmax loglikelihood was choice A
-    with pytest.raises(BadInput, match="has no dimension"):
-        import_results(path)
-    assert {r.dimension for r in import_results(path, dimension="task_accuracy")} == {
-        "task_accuracy"
-    }
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"doc_id": 0, "doc": {}, "resps": []}) + "\n")
-    with pytest.raises(BadInput, match=r"bad.jsonl line 1: field 'acc'"):
-        import_results(bad, dimension="factuality")
 
 
 def test_foreign_inspect_log_uses_the_suite(tmp_path: Path) -> None:
