@@ -393,6 +393,30 @@ def test_incomplete_samples_are_refused_unless_allowed(run: Run, tmp_path: Path)
     assert cut.report.partial and len(cut.items) == 3
 
 
+def test_samples_lacking_the_metric_duplicates_and_empty_files(run: Run, tmp_path: Path) -> None:
+    raw = _rows(run.samples["heredity_mc"])
+    lacking = [dict(r) for r in raw]
+    del lacking[1]["acc"]
+    path = _write_rows(tmp_path / "lacking.jsonl", lacking)
+    with pytest.raises(BadInput, match="incomplete evidence") as err:
+        read_lm_eval(path, dimension="task_accuracy")
+    assert "1 sample of 4 lack acc" in str(err.value)
+    ev = read_lm_eval(path, dimension="task_accuracy", allow_partial=True)
+    assert (len(ev.items), ev.report.unscored, ev.report.partial) == (3, 1, True)
+    twice = _write_rows(tmp_path / "twice.jsonl", [raw[0], raw[1], raw[0]])
+    with pytest.raises(BadInput, match=r"line 3: field 'doc_id': 0 already on line 1"):
+        read_lm_eval(twice, dimension="task_accuracy")
+    keep = ("doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter")
+    unscored = [{k: r[k] for k in keep} | {"metrics": []} for r in raw]
+    predict_only = _write_rows(tmp_path / "predict.jsonl", unscored)
+    with pytest.raises(BadInput, match="no sample holds a metric"):
+        read_lm_eval(predict_only, dimension="task_accuracy")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", "utf-8")
+    with pytest.raises(BadInput, match="empty.jsonl: no samples"):
+        read_lm_eval(empty, dimension="task_accuracy")
+
+
 def test_a_sample_changed_after_lm_eval_wrote_it_is_refused(run: Run, tmp_path: Path) -> None:
     raw = _rows(run.samples["heredity_mc"])
     raw[2]["doc"]["question"] = "Which city is the capital of Spain?"

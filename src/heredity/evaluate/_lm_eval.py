@@ -873,7 +873,7 @@ def _summary_checks(
             f"n-samples ({summary.task}, effective)",
             effective,
             float(n),
-            f"documents in the samples file for filter {filt} ({summary.path.name})",
+            f"documents in the samples file for filter {filt} ({summary.path.name}, {summary.how})",
         )
         if found is not None:
             checks.append(found)
@@ -1164,7 +1164,7 @@ def read_lm_eval(
             details=no_rule[:_SHOWN],
         )
     if bbq:
-        warnings.extend(_bbq_warnings(summary, filt, scored))
+        warnings.extend(_bbq_warnings(None if problems else summary, filt, scored))
     report = ImportReport(
         format="lm-eval",
         source=src,
@@ -1176,7 +1176,13 @@ def read_lm_eval(
         task=task,
         model=_model_name(summary),
         scorer=f"{chosen_metric},{filt}",
-        meaning=_meaning(kind, chosen_metric, bbq),
+        meaning=_meaning(kind, chosen_metric, bbq)
+        + (
+            " [outcome metric named by the caller]"
+            if metric is not None
+            else f" [outcome metric by default: the first of {', '.join(KNOWN_METRICS[kind])} "
+            "the samples hold]"
+        ),
         samples=len(picked),
         items=len(items),
         unscored=unscored,
