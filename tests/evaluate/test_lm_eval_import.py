@@ -22,6 +22,7 @@ import pytest
 
 from heredity.errors import BadInput
 from heredity.evaluate import Suite, SuiteItem, bbq_groups, load_bbq, load_truthfulqa
+from heredity.evaluate._evidence import question_of
 from heredity.evaluate._lm_eval import BBQ_UNKNOWN_ANSWERS, read_lm_eval
 from heredity.transfer import bbq_bias_score
 
@@ -712,7 +713,9 @@ def test_truthfulqa_mc1_matches_the_truthfulqa_suite_despite_rotated_choices(run
     suite = load_truthfulqa(REALDATA / "truthfulqa" / "data" / "mc_task.json")
     ev = read_lm_eval(run.samples["heredity_tqa_mc1"], suite=suite)
     assert ev.report.matched["content"] == TQA_DOCS
-    assert [i.id for i in ev.items] == [f"truthfulqa-{n}" for n in range(TQA_DOCS)]
+    by_question = {question_of(item): item.id for item in suite.items}
+    docs = [r["doc"] for r in _rows(run.samples["heredity_tqa_mc1"])]
+    assert [i.id for i in ev.items] == [by_question[d["question"]] for d in docs]
     assert {i.dimension for i in ev.items} == {"factuality"}
     assert all(i.confidence is not None for i in ev.items)
     rotated = [suite.by_id()[i.id] for i in ev.items]
