@@ -1,9 +1,10 @@
-"""``suites list|show``: the evaluation suites Heredity ships and reads."""
+"""``suites list|show|import``: the evaluation suites Heredity ships, reads and imports."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.table import Table
@@ -75,6 +76,7 @@ def suites_show(
                 "items": len(suite.items),
                 "dimensions": suite.dimensions(),
                 "slices": suite.slices(),
+                "notes": suite.notes,
                 "example": suite.items[0].canonical(),
             }
         )
@@ -85,4 +87,43 @@ def suites_show(
     table.add_row("dimensions", ", ".join(suite.dimensions()))
     for slice_name, count in suite.slices().items():
         table.add_row(f"slice {slice_name}", str(count))
+    console.print(table)
+
+
+@suites_app.command("import")
+def suites_import(
+    kind: str = typer.Argument(..., help="xstest | bbq | truthfulqa"),
+    files: list[Path] = typer.Argument(..., help="the benchmark's published file(s)"),
+    out: Path = typer.Option(..., "--out", help="suite file to write (JSONL)"),
+    name: str | None = typer.Option(None, "--name", help="suite name (default: the benchmark)"),
+    fmt: str = typer.Option("text", "--format", help="text | json"),
+) -> None:
+    """Import a benchmark from its published files into a suite file, by its own rules.
+
+    Several BBQ category files make one suite. Nothing is written when a file is refused.
+    """
+    check_format(fmt, ("text", "json"))
+    from heredity.evaluate import import_benchmark, save_suite
+
+    suite = import_benchmark(kind, files, name=name)
+    save_suite(suite, out)
+    if fmt == "json":
+        print_json(
+            {
+                "name": suite.name,
+                "out": str(out),
+                "digest": suite.digest,
+                "items": len(suite.items),
+                "dimensions": suite.dimensions(),
+                "slices": suite.slices(),
+                "notes": suite.notes,
+            }
+        )
+        return
+    table = Table(title=f"{suite.name}: {len(suite.items)} items -> {out}", show_header=False)
+    table.add_row("digest", suite.digest)
+    table.add_row("dimensions", ", ".join(suite.dimensions()))
+    table.add_row("slices", ", ".join(f"{k} {v}" for k, v in suite.slices().items()))
+    for note in suite.notes:
+        table.add_row("read / flagged", note)
     console.print(table)

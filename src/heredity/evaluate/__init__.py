@@ -6,12 +6,22 @@ from heredity.evaluate._importers import (
     detect_format,
     import_evidence,
     import_results,
-    read_lm_eval,
     read_results,
     results_from_log,
     write_results,
 )
-from heredity.evaluate._loaders import bbq_groups, load_bbq, load_truthfulqa, load_xstest
+from heredity.evaluate._lm_eval import read_lm_eval
+from heredity.evaluate._loaders import (
+    BENCHMARKS,
+    BbqTarget,
+    bbq_groups,
+    bbq_target,
+    import_benchmark,
+    load_bbq,
+    load_truthfulqa,
+    load_xstest,
+    truthfulqa_id,
+)
 from heredity.evaluate._refusal import REFUSAL_PHRASES, REFUSAL_PREFIXES, is_refusal, refusal_match
 from heredity.evaluate._run import (
     EVALUATION_KIND,
@@ -41,12 +51,19 @@ from heredity.evaluate._suite import (
     parse_csv,
     parse_jsonl,
     render_choices,
+    save_suite,
     suite_digest,
     write_suite,
 )
 from heredity.evaluate._task import format_prompt, suite_generate, suite_scorer, suite_task
 
 __all__ = [
+    "BENCHMARKS",
+    "BbqTarget",
+    "bbq_target",
+    "import_benchmark",
+    "save_suite",
+    "truthfulqa_id",
     "EVALUATION_KIND",
     "GRADER_TEMPLATE",
     "LOCAL_MODEL",

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from heredity.errors import BadInput
+from heredity.evaluate._upstream import import_hint, kind_of_columns, kind_of_record
 from heredity.records import ITEM_DIMENSIONS, canonical_json
 
 SUITE_DIMENSIONS: tuple[str, ...] = ITEM_DIMENSIONS
@@ -149,6 +151,8 @@ class Suite(BaseModel):
     items: list[SuiteItem]
     description: str = ""
     source: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    """What an importer flagged or left out, one line each (not part of the digest)."""
 
     @property
     def digest(self) -> str:
@@ -215,22 +219,75 @@ def make_items(rows: Iterable[tuple[int, dict[str, Any]]], source: str) -> list[
     return items
 
 
-def parse_jsonl(text: str, source: str) -> list[SuiteItem]:
-    """Parse suite items from JSONL text."""
+SUITE_HEADER_KEY = "suite"
+_HEADER_FIELDS = ("name", "description", "notes")
+
+
+def _header(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """A suite file's optional first line ``{"suite": {"name", "description", "notes"}}``."""
+    meta = data[SUITE_HEADER_KEY]
+    if not isinstance(meta, dict):
+        raise BadInput(f"{source} line 1: field 'suite': expected an object")
+    for key, value in meta.items():
+        if key not in _HEADER_FIELDS:
+            raise BadInput(f"{source} line 1: field 'suite.{key}': unknown field")
+        ok = (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if key == "notes"
+            else isinstance(value, str)
+        )
+        if not ok:
+            raise BadInput(f"{source} line 1: field 'suite.{key}': expected text")
+    return meta
+
+
+def _parse_jsonl(text: str, source: str) -> tuple[dict[str, Any], list[SuiteItem]]:
+    header: dict[str, Any] = {}
+    first = True
 
     def rows() -> Iterable[tuple[int, dict[str, Any]]]:
+        nonlocal header, first
         for n, raw in enumerate(text.splitlines(), start=1):
             if not raw.strip():
                 continue
+            if first and raw.lstrip().startswith("["):
+                kind = _json_array_kind(text)
+                if kind:
+                    raise BadInput(import_hint(source, kind, "JSON list of questions"))
+                raise BadInput(f"{source} line {n}: a JSON array, not JSONL (one item per line)")
             try:
                 data = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise BadInput(f"{source} line {n}: not valid JSON ({exc.msg})") from None
             if not isinstance(data, dict):
                 raise BadInput(f"{source} line {n}: expected a JSON object")
+            if first:
+                first = False
+                if set(data) == {SUITE_HEADER_KEY}:
+                    header = _header(data, source)
+                    continue
+                kind = kind_of_record(data)
+                if kind:
+                    fields = ", ".join(list(data)[:6])
+                    raise BadInput(import_hint(source, kind, f"fields {fields}, ..."))
             yield n, data
 
-    return make_items(rows(), source)
+    items = make_items(rows(), source)
+    return header, items
+
+
+def _json_array_kind(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return kind_of_record(data[0]) if isinstance(data, list) and data else None
+
+
+def parse_jsonl(text: str, source: str) -> list[SuiteItem]:
+    """Parse suite items from JSONL text (an optional ``{"suite": {...}}`` first line is
+    the suite's name, description and notes)."""
+    return _parse_jsonl(text, source)[1]
 
 
 def parse_csv(text: str, source: str) -> list[SuiteItem]:
@@ -239,6 +296,9 @@ def parse_csv(text: str, source: str) -> list[SuiteItem]:
     if reader.fieldnames is None:
         raise BadInput(f"{source}: empty CSV file")
     unknown = [f for f in reader.fieldnames if f not in _FIELDS]
+    kind = kind_of_columns(reader.fieldnames) if unknown else None
+    if kind:
+        raise BadInput(import_hint(source, kind, f"columns {', '.join(reader.fieldnames)}"))
     if unknown:
         raise BadInput(f"{source} line 1: unknown column(s) {', '.join(unknown)}")
 
@@ -276,13 +336,20 @@ def load_suite(path: str | Path, *, name: str | None = None) -> Suite:
     except UnicodeDecodeError:
         raise BadInput(f"{p}: not UTF-8 text") from None
     suffix = p.suffix.lower()
+    header: dict[str, Any] = {}
     if suffix == ".csv":
         items = parse_csv(text, str(p))
     elif suffix in (".jsonl", ".ndjson", ".json"):
-        items = parse_jsonl(text, str(p))
+        header, items = _parse_jsonl(text, str(p))
     else:
         raise BadInput(f"{p}: unknown suite format (use .jsonl or .csv)")
-    return Suite(name=name or p.stem, items=items, source=str(p))
+    return Suite(
+        name=name or header.get("name") or p.stem,
+        items=items,
+        source=str(p),
+        description=header.get("description", ""),
+        notes=header.get("notes", []),
+    )
 
 
 def builtin_suites() -> list[str]:
@@ -319,3 +386,24 @@ def write_suite(items: Sequence[SuiteItem], path: str | Path) -> None:
     with Path(path).open("w", encoding="utf-8", newline="\n") as fh:
         for item in items:
             fh.write(json.dumps(item.canonical(), ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def save_suite(suite: Suite, path: str | Path) -> Path:
+    """Write a suite as JSONL with its header line (name, description, notes), then its items.
+
+    The file is written beside its destination and renamed into place, so a failure leaves
+    nothing behind; ``load_suite`` reads it back with the same digest.
+    """
+    dest = Path(path)
+    header = {"name": suite.name, "description": suite.description, "notes": suite.notes}
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write(json.dumps({SUITE_HEADER_KEY: header}, ensure_ascii=False) + "\n")
+            for item in suite.items:
+                fh.write(json.dumps(item.canonical(), ensure_ascii=False) + "\n")
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BadInput(f"{dest}: cannot write the suite ({exc.strerror or exc})") from None
+    return dest
