@@ -8,7 +8,6 @@ and ``truthfulqa_mc2`` over real TruthfulQA questions, and a generation task wit
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+from lm_eval_world import read_rows, run_lm_eval, sha, train_continuations, write_rows
 
 from heredity.errors import BadInput
 from heredity.evaluate import Suite, SuiteItem, bbq_groups, load_bbq, load_truthfulqa
@@ -68,42 +68,6 @@ class Run:
     samples: dict[str, Path]
     results: Path
     bbq_docs: list[dict[str, Any]]
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def _write_rows(path: Path, rows: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _train(model: Any, tok: Any, pairs: list[tuple[str, str]], steps: int) -> None:
-    """A few full-batch steps so the tiny model prefers the given continuations."""
-    import torch
-
-    enc = []
-    for ctx, cont in pairs:
-        head = tok(ctx)["input_ids"]
-        whole = tok(ctx + cont)["input_ids"]
-        enc.append((whole, [-100] * len(head) + whole[len(head) :]))
-    width = max(len(w) for w, _ in enc)
-    ids = torch.tensor([w + [tok.pad_token_id] * (width - len(w)) for w, _ in enc])
-    labels = torch.tensor([y + [-100] * (width - len(y)) for _, y in enc])
-    mask = torch.tensor([[1] * len(w) + [0] * (width - len(w)) for w, _ in enc])
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    model.train()
-    torch.manual_seed(0)
-    for _ in range(steps):
-        opt.zero_grad()
-        model(input_ids=ids, attention_mask=mask, labels=labels).loss.backward()
-        opt.step()
-    model.eval()
 
 
 def _tasks(data: Path, tasks: Path) -> None:
@@ -193,11 +157,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     data.mkdir()
     bbq: list[dict[str, Any]] = []
     for name in BBQ_FILES:
-        bbq += _rows(REALDATA / "bbq" / f"{name}.jsonl")[:BBQ_ROWS]
-    _write_rows(data / "bbq.jsonl", bbq)
-    _write_rows(data / "mc.jsonl", MC_DOCS)
+        bbq += read_rows(REALDATA / "bbq" / f"{name}.jsonl")[:BBQ_ROWS]
+    write_rows(data / "bbq.jsonl", bbq)
+    write_rows(data / "mc.jsonl", MC_DOCS)
     tqa = _truthfulqa_docs()
-    _write_rows(data / "tqa.jsonl", tqa)
+    write_rows(data / "tqa.jsonl", tqa)
     text = json.dumps([bbq, MC_DOCS, tqa]) + " ".join(BBQ_UNKNOWN_ANSWERS) + " Q A Answer"
     tok = build_tokenizer(re.findall(r"\w+|[^\w\s]+", text))
     model = build_model(tok, "small", 0)
@@ -209,39 +173,17 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         (f"{d['question']}\nAnswer:", " " + d["choices"][d["answer"] if i < 2 else 0])
         for i, d in enumerate(MC_DOCS)
     ]
-    _train(model, tok, pairs, steps=40)
+    train_continuations(model, tok, pairs, steps=40)
     save_model_dir(model, tok, root / "model", card=model_card(name="t/tiny", description="t"))
     _tasks(data, root / "tasks")
 
-    env = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        from lm_eval import simple_evaluate
-        from lm_eval.loggers import EvaluationTracker
-        from lm_eval.tasks import TaskManager
-
-        # What `lm-eval run --log_samples --output_path OUT` does (lm_eval/_cli/run.py).
-        tracker = EvaluationTracker(output_path=str(root / "out"))
-        results = simple_evaluate(
-            model="hf",
-            model_args=f"pretrained={root / 'model'},dtype=float32",
-            tasks=["heredity_mc", "heredity_mi", "heredity_ll", "heredity_bbq", "heredity_gen"]
-            + ["heredity_tqa_mc1", "heredity_tqa_mc2"],
-            device="cpu",
-            batch_size=16,
-            log_samples=True,
-            evaluation_tracker=tracker,
-            task_manager=TaskManager(include_path=str(root / "tasks"), include_defaults=False),
-        )
-        assert results is not None
-        samples = results.pop("samples")
-        tracker.save_results_aggregated(results=results, samples=samples)
-        for name in results["configs"]:
-            tracker.save_results_samples(task_name=name, samples=samples[name])
-    (out,) = [p for p in (root / "out").iterdir() if p.is_dir()]
-    named = {re.match(r"samples_(.+)_\d{4}-", p.name): p for p in out.glob("samples_*")}
-    files = {m[1]: p for m, p in named.items() if m}
+    out, files = run_lm_eval(
+        root / "model",
+        root / "tasks",
+        ["heredity_mc", "heredity_mi", "heredity_ll", "heredity_bbq", "heredity_gen"]
+        + ["heredity_tqa_mc1", "heredity_tqa_mc2"],
+        root / "out",
+    )
     (results_file,) = out.glob("results_*.json")
     yield Run(out=out, samples=files, results=results_file, bbq_docs=bbq)
 
@@ -265,7 +207,7 @@ def _softmax(lls: list[float]) -> list[float]:
 
 def test_multiple_choice_samples_read_by_lm_evals_meaning(run: Run) -> None:
     path = run.samples["heredity_mc"]
-    raw = _rows(path)
+    raw = read_rows(path)
     # lm-eval writes loglikelihoods and is_greedy flags as text.
     assert all(isinstance(x, str) for r in raw for pair in r["filtered_resps"] for x in pair)
     ev = read_lm_eval(path, dimension="task_accuracy")
@@ -299,7 +241,7 @@ def test_multiple_choice_samples_read_by_lm_evals_meaning(run: Run) -> None:
 
 def test_the_outcome_metric_is_chosen_by_rule_or_by_name(run: Run, tmp_path: Path) -> None:
     path = run.samples["heredity_mc"]
-    raw = _rows(path)
+    raw = read_rows(path)
     norm = read_lm_eval(path, dimension="task_accuracy", metric="acc_norm")
     assert norm.report.scorer == "acc_norm,none"
     assert [i.outcome for i in norm.items] == [int(r["acc_norm"]) for r in raw]
@@ -313,14 +255,14 @@ def test_the_outcome_metric_is_chosen_by_rule_or_by_name(run: Run, tmp_path: Pat
     for r in raw:
         r = {k: v for k, v in r.items() if k not in ("acc", "exact_match")}
         only_norm.append({**r, "metrics": ["acc_norm"]})
-    copy = _write_rows(tmp_path / "only-norm.jsonl", only_norm)
+    copy = write_rows(tmp_path / "only-norm.jsonl", only_norm)
     assert read_lm_eval(copy, dimension="task_accuracy").report.scorer == "acc_norm,none"
     # A metric whose meaning Heredity does not know is refused, naming it.
     unknown = [{**{k: v for k, v in r.items() if k != "acc"}, "my_score": r["acc"]} for r in raw]
     for r in unknown:
         r["metrics"] = ["my_score"]
         del r["acc_norm"], r["exact_match"]
-    odd = _write_rows(tmp_path / "odd.jsonl", unknown)
+    odd = write_rows(tmp_path / "odd.jsonl", unknown)
     with pytest.raises(BadInput, match=r"does not know what the per-sample metric\(s\) my_score"):
         read_lm_eval(odd, dimension="task_accuracy")
 
@@ -328,9 +270,9 @@ def test_the_outcome_metric_is_chosen_by_rule_or_by_name(run: Run, tmp_path: Pat
 def test_a_per_sample_metric_that_contradicts_the_loglikelihoods_is_refused(
     run: Run, tmp_path: Path
 ) -> None:
-    raw = _rows(run.samples["heredity_mc"])
+    raw = read_rows(run.samples["heredity_mc"])
     raw[0]["acc"] = 1.0 - raw[0]["acc"]
-    path = _write_rows(tmp_path / "samples.jsonl", raw)
+    path = write_rows(tmp_path / "samples.jsonl", raw)
     with pytest.raises(BadInput, match="per-sample metrics disagree") as err:
         read_lm_eval(path, dimension="task_accuracy")
     assert f"line 1: acc is {raw[0]['acc']!r} in the file" in str(err.value)
@@ -395,21 +337,21 @@ def test_incomplete_samples_are_refused_unless_allowed(run: Run, tmp_path: Path)
 
 
 def test_samples_lacking_the_metric_duplicates_and_empty_files(run: Run, tmp_path: Path) -> None:
-    raw = _rows(run.samples["heredity_mc"])
+    raw = read_rows(run.samples["heredity_mc"])
     lacking = [dict(r) for r in raw]
     del lacking[1]["acc"]
-    path = _write_rows(tmp_path / "lacking.jsonl", lacking)
+    path = write_rows(tmp_path / "lacking.jsonl", lacking)
     with pytest.raises(BadInput, match="incomplete evidence") as err:
         read_lm_eval(path, dimension="task_accuracy")
     assert "1 sample of 4 lack acc" in str(err.value)
     ev = read_lm_eval(path, dimension="task_accuracy", allow_partial=True)
     assert (len(ev.items), ev.report.unscored, ev.report.partial) == (3, 1, True)
-    twice = _write_rows(tmp_path / "twice.jsonl", [raw[0], raw[1], raw[0]])
+    twice = write_rows(tmp_path / "twice.jsonl", [raw[0], raw[1], raw[0]])
     with pytest.raises(BadInput, match=r"line 3: field 'doc_id': 0 already on line 1"):
         read_lm_eval(twice, dimension="task_accuracy")
     keep = ("doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter")
     unscored = [{k: r[k] for k in keep} | {"metrics": []} for r in raw]
-    predict_only = _write_rows(tmp_path / "predict.jsonl", unscored)
+    predict_only = write_rows(tmp_path / "predict.jsonl", unscored)
     with pytest.raises(BadInput, match="no sample holds a metric"):
         read_lm_eval(predict_only, dimension="task_accuracy")
     empty = tmp_path / "empty.jsonl"
@@ -419,16 +361,16 @@ def test_samples_lacking_the_metric_duplicates_and_empty_files(run: Run, tmp_pat
 
 
 def test_a_sample_changed_after_lm_eval_wrote_it_is_refused(run: Run, tmp_path: Path) -> None:
-    raw = _rows(run.samples["heredity_mc"])
+    raw = read_rows(run.samples["heredity_mc"])
     raw[2]["doc"]["question"] = "Which city is the capital of Spain?"
-    path = _write_rows(tmp_path / "samples.jsonl", raw)
+    path = write_rows(tmp_path / "samples.jsonl", raw)
     with pytest.raises(BadInput, match=r"line 3: field 'doc_hash'.*changed after lm-eval"):
         read_lm_eval(path, dimension="task_accuracy")
 
 
 def test_suite_items_match_by_content_not_by_doc_id_or_choice_order(run: Run) -> None:
     path = run.samples["heredity_mc"]
-    raw = _rows(path)
+    raw = read_rows(path)
     items = []
     for n, doc in enumerate(MC_DOCS):
         choices = list(reversed(doc["choices"]))
@@ -462,10 +404,10 @@ def test_suite_items_match_by_content_not_by_doc_id_or_choice_order(run: Run) ->
 
 def test_teacher_and_student_ids_pair_across_files(run: Run, tmp_path: Path) -> None:
     """Ids come from content, so a file with its documents in another order pairs by item."""
-    raw = _rows(run.samples["heredity_mc"])[::-1]
+    raw = read_rows(run.samples["heredity_mc"])[::-1]
     for n, r in enumerate(raw):
         r["doc_id"] = n
-    path = _write_rows(tmp_path / "student.jsonl", raw)
+    path = write_rows(tmp_path / "student.jsonl", raw)
     teacher = read_lm_eval(run.samples["heredity_mc"], dimension="reasoning").items
     student = read_lm_eval(path, dimension="reasoning").items
     assert {i.id: i.answer for i in teacher} == {i.id: i.answer for i in student}
@@ -474,7 +416,7 @@ def test_teacher_and_student_ids_pair_across_files(run: Run, tmp_path: Path) -> 
 
 def test_json_list_form_and_numeric_loglikelihoods(run: Run, tmp_path: Path) -> None:
     """lm-eval 0.4.0-0.4.2 wrote one JSON list, with numbers and booleans, not text."""
-    raw = _rows(run.samples["heredity_mc"])
+    raw = read_rows(run.samples["heredity_mc"])
     for r in raw:
         r["filtered_resps"] = [[float(ll), flag == "True"] for ll, flag in r["filtered_resps"]]
         r["arguments"] = [[a["arg_0"], a["arg_1"]] for a in r["arguments"].values()]
@@ -525,7 +467,7 @@ def test_hand_written_samples(tmp_path: Path) -> None:
             "acc": 0.0,
         },
     ]
-    path = _write_rows(tmp_path / "samples_x.jsonl", rows)
+    path = write_rows(tmp_path / "samples_x.jsonl", rows)
     first, second = read_lm_eval(path, suite=suite, dimension="task_accuracy").items
     # The first is the suite's item (its choices in another order); the second is not in it.
     assert (first.id, first.dimension, first.slice, first.outcome) == (
@@ -538,14 +480,14 @@ def test_hand_written_samples(tmp_path: Path) -> None:
     assert second.id.startswith("lm-eval:") and second.dimension == "task_accuracy"
     assert (second.outcome, second.answer, second.slice) == (0, "Jupiter", "all")
     assert second.confidence == pytest.approx(1 / (1 + math.exp(-2.8)))
-    bad = _write_rows(tmp_path / "bad.jsonl", [{"doc_id": 0, "doc": {}, "filtered_resps": []}])
+    bad = write_rows(tmp_path / "bad.jsonl", [{"doc_id": 0, "doc": {}, "filtered_resps": []}])
     with pytest.raises(BadInput, match=r"bad.jsonl line 1: field 'arguments'"):
         read_lm_eval(bad, dimension="factuality")
 
 
 def test_mutual_information_and_single_loglikelihood_tasks(run: Run) -> None:
     mi_path = run.samples["heredity_mi"]
-    raw = _rows(mi_path)
+    raw = read_rows(mi_path)
     assert {len(r["filtered_resps"]) for r in raw} == {8}  # each choice again without prompt
     mi = read_lm_eval(mi_path, dimension="task_accuracy")
     assert mi.report.scorer == "acc_mutual_info,none"
@@ -559,7 +501,7 @@ def test_mutual_information_and_single_loglikelihood_tasks(run: Run) -> None:
     assert any(c.metric == "acc_mutual_info,none" and c.agrees for c in mi.report.checks)
     ll_path = run.samples["heredity_ll"]
     ll = read_lm_eval(ll_path, dimension="task_accuracy")
-    greedy = [r["filtered_resps"][0][1] == "True" for r in _rows(ll_path)]
+    greedy = [r["filtered_resps"][0][1] == "True" for r in read_rows(ll_path)]
     assert [i.outcome for i in ll.items] == [int(g) for g in greedy]
     assert all(i.confidence is None for i in ll.items)
     assert "greedy continuation" in ll.report.meaning
@@ -578,7 +520,7 @@ def _expected_group(doc: dict[str, Any], chosen: str) -> str:
 
 def test_bbq_twelve_choices_map_to_answer_groups(run: Run) -> None:
     path = run.samples["heredity_bbq"]
-    raw = _rows(path)
+    raw = read_rows(path)
     assert {len(r["filtered_resps"]) for r in raw} == {12}
     ev = read_lm_eval(path, dimension="task_accuracy")  # BBQ is bias whatever the fallback
     assert ev.report.scorer == "acc,none" and len(ev.items) == len(raw)
@@ -635,8 +577,8 @@ def test_bbq_twelve_choices_map_to_answer_groups(run: Run) -> None:
 def test_bbq_samples_match_the_bbq_suite_by_content(run: Run, tmp_path: Path) -> None:
     docs = []
     for name in BBQ_FILES:
-        docs += _rows(REALDATA / "bbq" / f"{name}.jsonl")[:BBQ_ROWS]
-    suite_file = _write_rows(tmp_path / "bbq-suite.jsonl", docs)
+        docs += read_rows(REALDATA / "bbq" / f"{name}.jsonl")[:BBQ_ROWS]
+    suite_file = write_rows(tmp_path / "bbq-suite.jsonl", docs)
     suite = load_bbq(suite_file)
     ev = read_lm_eval(run.samples["heredity_bbq"], suite=suite)
     assert ev.report.matched["content"] == len(suite.items)
@@ -653,14 +595,14 @@ def _rewrite(run: Run, task: str, dest: Path, edit: Any) -> Path:
     """A copy of a task's samples edited by ``edit(rows)``, with lm-eval's digests renewed
     (its doc hashes and the results file's task hash), as if lm-eval had written it so."""
     samples, results = _copy(run, task, dest)
-    rows = _rows(samples)
+    rows = read_rows(samples)
     edit(rows)
     for r in rows:
-        r["doc_hash"] = _sha(json.dumps(r["doc"], indent=2, ensure_ascii=False))
-    _write_rows(samples, rows)
+        r["doc_hash"] = sha(json.dumps(r["doc"], indent=2, ensure_ascii=False))
+    write_rows(samples, rows)
     data = json.loads(results.read_text("utf-8"))
     joined = "".join(r["doc_hash"] + r["prompt_hash"] + r["target_hash"] for r in rows)
-    data["task_hashes"][task] = _sha(joined)
+    data["task_hashes"][task] = sha(joined)
     results.write_text(json.dumps(data), "utf-8")
     return samples
 
@@ -701,7 +643,7 @@ def test_bbq_generate_samples_are_refused(tmp_path: Path) -> None:
         "filter": "none",
         "acc": 0.0,
     }
-    path = _write_rows(tmp_path / "samples.jsonl", [row])
+    path = write_rows(tmp_path / "samples.jsonl", [row])
     with pytest.raises(BadInput, match="bbq_generate samples do not record"):
         read_lm_eval(path)
 
@@ -714,7 +656,7 @@ def test_truthfulqa_mc1_matches_the_truthfulqa_suite_despite_rotated_choices(run
     ev = read_lm_eval(run.samples["heredity_tqa_mc1"], suite=suite)
     assert ev.report.matched["content"] == TQA_DOCS
     by_question = {question_of(item): item.id for item in suite.items}
-    docs = [r["doc"] for r in _rows(run.samples["heredity_tqa_mc1"])]
+    docs = [r["doc"] for r in read_rows(run.samples["heredity_tqa_mc1"])]
     assert [i.id for i in ev.items] == [by_question[d["question"]] for d in docs]
     assert {i.dimension for i in ev.items} == {"factuality"}
     assert all(i.confidence is not None for i in ev.items)
@@ -730,10 +672,10 @@ def test_truthfulqa_mc2_is_refused_with_what_to_use(run: Run) -> None:
 
 def test_generation_samples_with_two_filters(run: Run) -> None:
     path = run.samples["heredity_gen"]
-    with pytest.raises(BadInput, match=r"2 filters \(whole, first-word\): pass filter="):
+    with pytest.raises(BadInput, match=r"2 filters \(whole, first-word\): pass --filter"):
         read_lm_eval(path, dimension="task_accuracy")
     ev = read_lm_eval(path, dimension="task_accuracy", filter="first-word")
-    raw = [r for r in _rows(path) if r["filter"] == "first-word"]
+    raw = [r for r in read_rows(path) if r["filter"] == "first-word"]
     assert ev.report.scorer == "exact_match,first-word"
     assert [i.outcome for i in ev.items] == [int(r["exact_match"]) for r in raw]
     assert [i.answer for i in ev.items] == [r["filtered_resps"][0] for r in raw]

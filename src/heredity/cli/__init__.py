@@ -13,6 +13,7 @@ import typer.exceptions
 from heredity.cli._app import app, fail
 from heredity.errors import HeredityError
 
+
 # Typer 0.29 and newer carry their own copy of click: its usage errors, exits and aborts are
 # not click's classes, so both families are caught.
 def _usage_errors() -> tuple[type[Exception], ...]:

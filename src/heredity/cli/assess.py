@@ -45,6 +45,16 @@ def assess(
     scorer: str | None = typer.Option(
         None, "--scorer", help="with results files: the scorer to read, for logs with several"
     ),
+    metric: str | None = typer.Option(
+        None,
+        "--metric",
+        help="with results files: lm-eval's per-sample metric that is the outcome (acc, acc_norm, ...)",
+    ),
+    lm_filter: str | None = typer.Option(
+        None,
+        "--filter",
+        help="with results files: the lm-eval filter to read, for tasks with several",
+    ),
     refresh: bool = typer.Option(
         False, "--refresh", help="re-run evaluations instead of reusing them"
     ),
@@ -86,11 +96,13 @@ def assess(
             allow_partial=allow_partial,
             score_map=parse_score_map(score_map) if score_map else None,
             scorer=scorer,
+            metric=metric,
+            lm_filter=lm_filter,
             policy=policy,
             registry=registry,
         )
     else:
-        if dimension or allow_partial or score_map or scorer:
+        if dimension or allow_partial or score_map or scorer or metric or lm_filter:
             raise BadInput(
                 "--dimension, --allow-partial, --score-map and --scorer go with results files; "
                 "to reuse evidence already imported, import it with `heredity evaluate --import`"

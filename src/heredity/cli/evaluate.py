@@ -70,6 +70,17 @@ def evaluate_cmd(
     scorer: str | None = typer.Option(
         None, "--scorer", help="with --import: the scorer to read, for logs with several"
     ),
+    metric: str | None = typer.Option(
+        None,
+        "--metric",
+        help="with --import: lm-eval's per-sample metric that is the outcome (acc, acc_norm, ...)",
+    ),
+    lm_filter: str | None = typer.Option(
+        None, "--filter", help="with --import: the lm-eval filter to read, for tasks with several"
+    ),
+    results: Path | None = typer.Option(
+        None, "--results", help="with --import: lm-eval's results file, when not beside the samples"
+    ),
     grader: str | None = typer.Option(
         None, "--grader", help="Inspect model string that labels refusals (grader role)"
     ),
@@ -101,11 +112,17 @@ def evaluate_cmd(
                 allow_partial=allow_partial,
                 score_map=parse_score_map(score_map) if score_map else None,
                 scorer=scorer,
+                metric=metric,
+                lm_filter=lm_filter,
+                results=results,
             )
         )
     else:
-        if allow_partial or score_map or scorer:
-            raise BadInput("--allow-partial, --score-map and --scorer go with --import FILE")
+        if allow_partial or score_map or scorer or metric or lm_filter or results:
+            raise BadInput(
+                "--allow-partial, --score-map, --scorer, --metric, --filter and --results go "
+                "with --import FILE"
+            )
         if model is None:
             raise BadInput("MODEL: required (or use --import FILE --model REF)")
         if not suite:

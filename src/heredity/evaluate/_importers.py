@@ -8,7 +8,6 @@ read (:class:`~heredity.evaluate.Evidence`).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,9 @@ from pydantic import ValidationError
 from heredity.errors import BadInput
 from heredity.evaluate._evidence import Evidence, Format, ImportReport
 from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
+from heredity.evaluate._lm_eval import read_lm_eval
 from heredity.evaluate._score_meaning import ScoreMap
-from heredity.evaluate._suite import Suite, SuiteItem, letter_index
+from heredity.evaluate._suite import Suite
 from heredity.records import ItemResult
 
 MAX_RESULTS_BYTES = 2 * 1024 * 1024 * 1024
@@ -109,19 +109,26 @@ def import_evidence(
     allow_partial: bool = False,
     score_map: ScoreMap | None = None,
     scorer: str | None = None,
+    metric: str | None = None,
+    lm_filter: str | None = None,
+    results: str | Path | None = None,
 ) -> Evidence:
     """Read per-item results from any supported file, with the report of how they were read.
 
     ``suite`` supplies dimension, slice, context and answer groups that foreign logs lack
     (matched by id and content); ``dimension`` is the fallback when neither the file nor the
-    suite has one. ``allow_partial`` accepts incomplete evidence (and says so in the report);
-    ``score_map`` says what a scorer's values mean when Heredity cannot know; ``scorer`` picks
-    one scorer of an Inspect log that has several.
+    suite has one. ``allow_partial`` accepts incomplete evidence (and says so in the report).
+    For Inspect logs, ``score_map`` says what a scorer's values mean when Heredity cannot know
+    and ``scorer`` picks one scorer of several; for lm-eval samples, ``metric`` picks the
+    per-sample metric that is the outcome, ``lm_filter`` one of several filters, and
+    ``results`` lm-eval's results file when it is not beside the samples.
     """
     p = Path(path)
     fmt = detect_format(p)
     if p.stat().st_size > MAX_RESULTS_BYTES:
         raise BadInput(f"{p}: larger than the {MAX_RESULTS_BYTES} byte limit")
+    if fmt != "lm-eval" and (metric or lm_filter or results):
+        raise BadInput(f"{p}: --metric, --filter and --results apply to lm-eval samples")
     if fmt == "heredity":
         items = read_results(p)
         return Evidence(
@@ -146,7 +153,15 @@ def import_evidence(
         )
     if score_map is not None or scorer is not None:
         raise BadInput(f"{p}: --score-map and --scorer apply to Inspect logs, not lm-eval samples")
-    return _lm_eval(p, suite=suite, dimension=dimension, allow_partial=allow_partial)
+    return read_lm_eval(
+        p,
+        suite=suite,
+        dimension=dimension,
+        allow_partial=allow_partial,
+        metric=metric,
+        filter=lm_filter,
+        results=results,
+    )
 
 
 def import_results(
@@ -202,73 +217,6 @@ def write_results(items: list[ItemResult], path: str | Path) -> None:
             fh.write(json.dumps(item.model_dump(mode="json", exclude_none=True)) + "\n")
 
 
-def _outcome(value: Any) -> int | None:
-    """Full credit -> 1, anything less -> 0 (C/I letters, booleans, numbers)."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float):
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        return int(value >= 1.0 - 1e-9)
-    if isinstance(value, str):
-        v = value.strip().upper()
-        if v in ("C", "CORRECT", "TRUE", "YES", "1", "1.0"):
-            return 1
-        if v in ("I", "INCORRECT", "P", "PARTIAL", "N", "FALSE", "NO", "0", "0.0"):
-            return 0
-    return None
-
-
-def _build(
-    source: str,
-    where: str,
-    item_id: str,
-    outcome: int,
-    *,
-    suite_item: SuiteItem | None,
-    dimension: str | None,
-    meta: dict[str, Any],
-    answer: str | None = None,
-    chosen: str | None = None,
-    confidence: float | None = None,
-    detector: str | None = None,
-) -> ItemResult:
-    dim = meta.get("dimension") or (suite_item.dimension if suite_item else None) or dimension
-    if not dim:
-        raise BadInput(
-            f"{source} {where}: item {item_id!r} has no dimension: pass a suite that holds it, "
-            "or a dimension"
-        )
-    slice_ = meta.get("slice") or (suite_item.slice if suite_item else None) or "all"
-    context = meta.get("context") if meta.get("context") in _CONTEXTS else None
-    if context is None and suite_item is not None:
-        context = suite_item.context
-    group = meta.get("answer_group")
-    if group is None and chosen and suite_item is not None and suite_item.groups:
-        try:
-            pos = letter_index(chosen)
-        except ValueError:
-            pos = -1
-        if 0 <= pos < len(suite_item.groups):
-            group = suite_item.groups[pos]
-    try:
-        return ItemResult(
-            id=item_id,
-            dimension=str(dim),
-            slice=str(slice_),
-            outcome=1 if outcome else 0,
-            confidence=confidence,
-            context=context,
-            answer_group=group,
-            answer=answer[:200] if answer else None,
-            detector=detector,
-        )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err.get("loc", ()))
-        raise BadInput(f"{source} {where}: field '{loc}': {err.get('msg')}") from None
-
-
 def results_from_log(
     log: Any,
     *,
@@ -278,102 +226,3 @@ def results_from_log(
 ) -> list[ItemResult]:
     """Per-item results from an Inspect ``EvalLog`` (see :func:`evidence_from_log`)."""
     return evidence_from_log(log, suite=suite, dimension=dimension, source=source).items
-
-
-def _lm_confidence(resps: Any) -> tuple[float | None, int | None]:
-    """Softmax over per-choice loglikelihoods: probability of the argmax and its position."""
-    if not isinstance(resps, list) or len(resps) < 2:
-        return None, None
-    lls: list[float] = []
-    for r in resps:
-        v = r[0] if isinstance(r, list) and r else r
-        if isinstance(v, list) and v:
-            v = v[0]
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            return None, None
-        lls.append(float(v))
-    top = max(lls)
-    exps = [math.exp(x - top) for x in lls]
-    pos = lls.index(top)
-    return exps[pos] / sum(exps), pos
-
-
-def _lm_doc(p: Path, n: int, obj: Any) -> tuple[str, dict[str, Any], int, Any]:
-    if not isinstance(obj, dict):
-        raise BadInput(f"{p} line {n}: expected a JSON object")
-    if "doc_id" not in obj:
-        raise BadInput(f"{p} line {n}: field 'doc_id': required field is missing")
-    raw_doc = obj.get("doc")
-    doc: dict[str, Any] = raw_doc if isinstance(raw_doc, dict) else {}
-    item_id = str(doc.get("id") if doc.get("id") is not None else obj["doc_id"])
-    for metric in _LM_EVAL_METRICS:
-        if metric in obj:
-            outcome = _outcome(obj[metric])
-            if outcome is None:
-                raise BadInput(f"{p} line {n}: field '{metric}': not a 0/1 score")
-            return item_id, doc, outcome, obj.get("filtered_resps", obj.get("resps"))
-    raise BadInput(
-        f"{p} line {n}: field 'acc': required field is missing (no {'/'.join(_LM_EVAL_METRICS)})"
-    )
-
-
-def read_lm_eval(
-    path: str | Path, *, suite: Suite | None = None, dimension: str | None = None
-) -> list[ItemResult]:
-    """lm-eval ``--log_samples`` output (JSONL, or a JSON list): one record per doc."""
-    p = Path(path)
-    if p.suffix == ".json":
-        data = json.loads(p.read_text(encoding="utf-8"))
-        records = list(enumerate(data, start=1))
-    else:
-        records = []
-        for n, raw in _lines(p):
-            try:
-                records.append((n, json.loads(raw)))
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
-    by_id = suite.by_id() if suite else {}
-    out: list[ItemResult] = []
-    seen: set[str] = set()
-    for n, obj in records:
-        item_id, doc, outcome, resps = _lm_doc(p, n, obj)
-        if item_id in seen:
-            raise BadInput(f"{p} line {n}: field 'doc_id': {item_id!r} appears twice")
-        seen.add(item_id)
-        conf, pos = _lm_confidence(resps)
-        chosen = chr(ord("A") + pos) if pos is not None and pos < 26 else None
-        meta = {k: doc[k] for k in ("dimension", "slice", "context") if isinstance(doc.get(k), str)}
-        out.append(
-            _build(
-                str(p),
-                f"line {n}",
-                item_id,
-                outcome,
-                suite_item=by_id.get(item_id),
-                dimension=dimension,
-                meta=meta,
-                chosen=chosen,
-                confidence=conf,
-                detector="lm-eval",
-            )
-        )
-    if not out:
-        raise BadInput(f"{p}: no samples")
-    return out
-
-
-def _lm_eval(
-    p: Path, *, suite: Suite | None, dimension: str | None, allow_partial: bool
-) -> Evidence:
-    items = read_lm_eval(p, suite=suite, dimension=dimension)
-    return Evidence(
-        items=items,
-        report=ImportReport(
-            format="lm-eval",
-            source=str(p),
-            tool="lm-eval",
-            meaning="lm-eval per-sample metric",
-            items=len(items),
-            samples=len(items),
-        ),
-    )

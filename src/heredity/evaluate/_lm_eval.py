@@ -616,7 +616,7 @@ def _choose_metric(
     raise BadInput(
         f"{src}: Heredity does not know what the per-sample metric(s) "
         f"{', '.join(sorted(present))} of {named} mean; it reads {', '.join(known)} for "
-        f"{kind} samples: run the task with one of those, or pass metric= naming one"
+        f"{kind} samples: run the task with one of those, or pass --metric naming one"
     )
 
 
@@ -1015,7 +1015,7 @@ def read_lm_eval(
     if filter is None and len(filters) > 1:
         raise BadInput(
             f"{src}: the samples were scored under {len(filters)} filters "
-            f"({', '.join(filters)}): pass filter= naming one"
+            f"({', '.join(filters)}): pass --filter naming one"
         )
     filt = filter if filter is not None else filters[0]
     if filt not in filters:

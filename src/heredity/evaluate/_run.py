@@ -381,6 +381,9 @@ def import_run(
     allow_partial: bool = False,
     score_map: ScoreMap | None = None,
     scorer: str | None = None,
+    metric: str | None = None,
+    lm_filter: str | None = None,
+    results: str | Path | None = None,
 ) -> EvaluationRun:
     """Evidence from elsewhere as an :class:`EvaluationRun` of ``model`` (stored with a registry).
 
@@ -402,6 +405,9 @@ def import_run(
         allow_partial=allow_partial,
         score_map=score_map,
         scorer=scorer,
+        metric=metric,
+        lm_filter=lm_filter,
+        results=results,
     )
     report = evidence.report
     file_digest = "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()

@@ -284,6 +284,8 @@ def assess_files(
     allow_partial: bool = False,
     score_map: ScoreMap | None = None,
     scorer: str | None = None,
+    metric: str | None = None,
+    lm_filter: str | None = None,
     policy: str | Path | None = None,
     registry: Registry | None = None,
 ) -> tuple[TransferAssessment, StoredRecord | None]:
@@ -309,6 +311,8 @@ def assess_files(
             allow_partial=allow_partial,
             score_map=score_map,
             scorer=scorer,
+            metric=metric,
+            lm_filter=lm_filter,
         )
     assessment = assess_transfer(
         runs["teacher"].items,
