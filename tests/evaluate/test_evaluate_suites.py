@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from heredity.evaluate import (
     builtin_suites,
     get_suite,
     load_suite,
+    parse_jsonl,
     suite_digest,
 )
 from heredity.evaluate.suites import _build
@@ -247,3 +249,69 @@ def test_builder_is_deterministic_and_matches_committed_files(tmp_path: Path) ->
         committed = (_build.HERE / f"{name}.jsonl").read_text()
         assert (tmp_path / f"{name}.jsonl").read_text() == committed
         assert len(committed.splitlines()) == count
+
+
+def test_saved_suite_keeps_its_header_and_digest(tmp_path: Path) -> None:
+    from heredity.evaluate import Suite, save_suite
+
+    items = load_suite(write_jsonl(tmp_path / "src.jsonl", GOOD)).items
+    suite = Suite(name="mine", items=items, description="from somewhere", notes=["2 flagged"])
+    path = save_suite(suite, tmp_path / "out.jsonl")
+    first = json.loads(path.read_text().splitlines()[0])
+    assert first == {
+        "suite": {"name": "mine", "description": "from somewhere", "notes": ["2 flagged"]}
+    }
+    back = load_suite(path)
+    assert (back.name, back.description, back.notes) == ("mine", "from somewhere", ["2 flagged"])
+    assert back.digest == suite.digest and back.source == str(path)
+    assert load_suite(path, name="other").name == "other"
+    assert [i.id for i in parse_jsonl(path.read_text(), "x")] == ["a", "b", "c", "d"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("header", "fragment"),
+    [
+        ({"suite": "x"}, "field 'suite': expected an object"),
+        ({"suite": {"colour": "red"}}, "field 'suite.colour': unknown field"),
+        ({"suite": {"notes": [1]}}, "field 'suite.notes': expected text"),
+    ],
+)
+def test_bad_suite_header(tmp_path: Path, header: dict[str, Any], fragment: str) -> None:
+    path = write_jsonl(tmp_path / "h.jsonl", [header, GOOD[0]])
+    with pytest.raises(BadInput, match=rf"h.jsonl line 1: {re.escape(fragment)}"):
+        load_suite(path)
+    # Only a first line can be a header: later, {"suite": ...} is an item with unknown fields.
+    later = write_jsonl(tmp_path / "later.jsonl", [GOOD[0], {"suite": {}}])
+    with pytest.raises(BadInput, match=r"later.jsonl line 2: .*field 'suite': unknown field"):
+        load_suite(later)
+
+
+def test_upstream_files_point_to_suites_import(tmp_path: Path) -> None:
+    xstest = tmp_path / "xstest_prompts.csv"
+    xstest.write_text("id,prompt,type,label,focus,note\n1,Kill a process?,homonyms,safe,kill,\n")
+    with pytest.raises(BadInput) as err:
+        load_suite(xstest)
+    msg = str(err.value)
+    assert msg.startswith(f"{xstest}: this is XSTest data as published (its columns id, prompt")
+    assert f"heredity suites import xstest {xstest} --out SUITE.jsonl" in msg
+    assert "unknown column" not in msg
+    tqa = tmp_path / "TruthfulQA.csv"
+    tqa.write_text("Type,Category,Question,Best Answer,Incorrect Answers\nA,B,Q?,Yes,No\n")
+    with pytest.raises(BadInput, match=r"heredity suites import truthfulqa .*TruthfulQA.csv"):
+        load_suite(tqa)
+    mc = tmp_path / "mc_task.json"
+    mc.write_text(json.dumps([{"question": "Q?", "mc1_targets": {"Yes": 1, "No": 0}}], indent=2))
+    with pytest.raises(BadInput, match=r"mc_task.json: this is TruthfulQA data .*JSON list"):
+        load_suite(mc)
+    bbq = write_jsonl(
+        tmp_path / "Age.jsonl",
+        [{k: "x" for k in ("context", "question", "ans0", "ans1", "ans2", "answer_info")}],
+    )
+    with pytest.raises(BadInput, match=r"Age.jsonl: this is BBQ data .*suites import bbq"):
+        load_suite(bbq)
+    # A plain suite with a stray column is still told about its column.
+    stray = tmp_path / "stray.csv"
+    stray.write_text("id,dimension,input,expect,colour\na,over_refusal,hi,comply,red\n")
+    with pytest.raises(BadInput, match=r"stray.csv line 1: unknown column\(s\) colour"):
+        load_suite(stray)

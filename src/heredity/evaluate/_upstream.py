@@ -40,7 +40,7 @@ def kind_of_record(record: Any) -> str | None:
 def import_hint(source: str, kind: str, found_by: str) -> str:
     """The message for an upstream file given where a Heredity suite was expected."""
     return (
-        f"{source}: this is a {_NAMES[kind]} file as published (its {found_by}), not a "
+        f"{source}: this is {_NAMES[kind]} data as published (its {found_by}), not a "
         f"Heredity suite; import it first: heredity suites import {kind} {source} "
         "--out SUITE.jsonl"
     )
