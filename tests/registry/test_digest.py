@@ -9,6 +9,7 @@ from model_signing import hashing
 from model_signing._signing.signing import Payload
 
 from heredity.registry import Registry, weights_digest
+from heredity.registry._digest import model_files, signing_ignore_paths
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +25,19 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_digest_matches_the_signing_payload_subject(tiny_model: Path) -> None:
-    payload = Payload(hashing.hash(tiny_model))
-    subject = payload.statement.pb.subject[0]
+def test_digest_matches_the_signing_payload_subject(tiny_model: Path, tmp_path: Path) -> None:
+    # The digest covers the model files; the model card is left out, as model-signing does when
+    # told to ignore what signing_ignore_paths names, or when the deployed copy has no card.
+    assert signing_ignore_paths(tiny_model) == ["README.md"]
+    config = hashing.Config().set_ignored_paths(paths=signing_ignore_paths(tiny_model))
+    subject = Payload(config.hash(tiny_model)).statement.pb.subject[0]
     assert weights_digest(tiny_model) == "sha256:" + subject.digest["sha256"]
+    deployed = tmp_path / "deployed"
+    deployed.mkdir()
+    for name in model_files(tiny_model):
+        (deployed / name).write_bytes((tiny_model / name).read_bytes())
+    plain = Payload(hashing.hash(deployed)).statement.pb.subject[0]
+    assert weights_digest(tiny_model) == "sha256:" + plain.digest["sha256"]
 
 
 def test_digest_changes_when_weights_change(tiny_model: Path, tmp_path: Path) -> None:

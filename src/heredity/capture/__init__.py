@@ -15,12 +15,28 @@ from heredity.capture._normalise import FRAMEWORKS, import_config, load_framewor
 from heredity.capture._reproduce import spec_from_record
 
 if TYPE_CHECKING:
-    from heredity.capture._callback import HeredityCallback, attach
+    from heredity.capture._callback import (
+        AsPassed,
+        HeredityCallback,
+        PlanMismatch,
+        TeacherMismatch,
+        attach,
+        snapshot,
+    )
+
+_CALLBACK = (
+    "AsPassed",
+    "HeredityCallback",
+    "PlanMismatch",
+    "TeacherMismatch",
+    "attach",
+    "snapshot",
+)
 
 
 def __getattr__(name: str) -> Any:
     # The callback needs transformers (and so torch); import it only when asked for.
-    if name in ("HeredityCallback", "attach"):
+    if name in _CALLBACK:
         from heredity.capture import _callback
 
         return getattr(_callback, name)
@@ -29,7 +45,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "FRAMEWORKS",
+    "AsPassed",
     "HeredityCallback",
+    "PlanMismatch",
+    "TeacherMismatch",
     "attach",
     "dataset_fingerprint",
     "fingerprint",
@@ -39,5 +58,6 @@ __all__ = [
     "import_config",
     "load_framework_config",
     "normalise",
+    "snapshot",
     "spec_from_record",
 ]

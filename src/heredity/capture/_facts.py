@@ -8,7 +8,7 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -104,14 +104,28 @@ def fingerprint(examples: Iterable[Any]) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), n
 
 
+def _hf_rows(dataset: Any, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
+    for batch in dataset.iter(batch_size=batch_size):
+        columns = list(batch)
+        for i in range(len(batch[columns[0]]) if columns else 0):
+            yield {c: batch[c][i] for c in columns}
+
+
 def dataset_fingerprint(dataset: Any) -> tuple[str | None, int | None]:
-    """Fingerprint of a training dataset (HF ``datasets`` keep their own; others are hashed)."""
+    """Content fingerprint of a training dataset and its size (``None, None`` when unreadable).
+
+    The same :func:`fingerprint` over the rows whatever holds them: a list of dicts, a torch
+    dataset, or a Hugging Face ``datasets.Dataset`` (read in batches; its own ``_fingerprint``
+    hashes the history of transforms and cache-file times, not the content, so it is not used).
+    A streaming (iterable) dataset has no length and is not consumed: ``None, None``.
+    """
     if dataset is None:
         return None, None
-    own = getattr(dataset, "_fingerprint", None)
-    if isinstance(own, str):
-        return f"datasets:{own}", len(dataset)
     try:
+        if not hasattr(dataset, "__len__"):
+            return None, None
+        if hasattr(dataset, "_fingerprint") and hasattr(dataset, "iter"):
+            return fingerprint(_hf_rows(dataset))
         return fingerprint(dataset[i] for i in range(len(dataset)))
-    except (TypeError, KeyError, IndexError):
+    except (TypeError, KeyError, IndexError, NotImplementedError):
         return None, None
