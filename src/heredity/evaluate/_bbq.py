@@ -37,7 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from heredity.errors import BadInput
-from heredity.evaluate._sources import count, json_records, name_some, read_text, slug
+from heredity.evaluate._sources import (
+    count,
+    json_records,
+    name_some,
+    read_text,
+    record_unit,
+    slug,
+)
 from heredity.evaluate._suite import Suite, SuiteItem, letter, make_items, render_choices
 
 BBQ_UNKNOWN = "unknown"
@@ -246,8 +253,7 @@ class BbqFileReport:
         return out
 
 
-def _check_row(p: Path, line: int, doc: Any) -> dict[str, Any]:
-    where = f"{p} line {line}"
+def _check_row(where: str, doc: Any) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise BadInput(f"{where}: expected a JSON object")
     for key in _REQUIRED:
@@ -286,8 +292,9 @@ def bbq_items(path: str | Path) -> tuple[list[SuiteItem], BbqFileReport]:
     report = BbqFileReport(p, skipped={})
     skipped: dict[str, list[str]] = {}
     rows: list[tuple[int, dict[str, Any]]] = []
+    unit = record_unit(text)
     for line, raw in json_records(p, text):
-        doc = _check_row(p, line, raw)
+        doc = _check_row(f"{p} {unit} {line}", raw)
         report.rows += 1
         target = bbq_target(doc)
         groups = bbq_groups(doc)

@@ -57,7 +57,8 @@ PairsHook = Callable[[list[tuple[str, Any]]], Any]
 
 
 def json_records(p: Path, text: str, hook: PairsHook | None = None) -> Iterator[tuple[int, Any]]:
-    """Records of a JSON array file (numbered from 1 by position) or of JSONL (by line)."""
+    """Records of a JSON array file (numbered from 1 by position: see :func:`record_unit`) or
+    of JSONL (by line)."""
     if text.lstrip().startswith("["):
         try:
             data = json.loads(text, object_pairs_hook=hook)
@@ -71,6 +72,11 @@ def json_records(p: Path, text: str, hook: PairsHook | None = None) -> Iterator[
                 yield n, json.loads(raw, object_pairs_hook=hook)
             except json.JSONDecodeError as exc:
                 raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+
+
+def record_unit(text: str) -> str:
+    """How records are numbered in messages: ``item`` in a JSON array, ``line`` in JSONL."""
+    return "item" if text.lstrip().startswith("[") else "line"
 
 
 def slug(text: str) -> str:

@@ -28,6 +28,7 @@ from heredity.evaluate._sources import (
     json_records,
     name_some,
     read_text,
+    record_unit,
 )
 from heredity.evaluate._suite import Suite, letter, make_items, render_choices
 
@@ -162,17 +163,20 @@ def load_truthfulqa(path: str | Path, *, name: str = "truthfulqa") -> Suite:
     rows: list[tuple[int, dict[str, Any]]] = []
     lines: dict[str, int] = {}
     form = "mc_task.json form (mc1_targets)"
+    unit = "line" if p.suffix.lower() == ".csv" else record_unit(text)
 
     def add(line: int, question: str, options: list[tuple[str, int]], category: Any) -> None:
-        where = f"{p} line {line}"
+        where = f"{p} {unit} {line}"
         q = normalise_question(question)
         if not q:
             raise BadInput(f"{where}: field 'question': empty")
         ident = truthfulqa_id(q)
         if ident in lines:
-            raise BadInput(f"{where}: field 'question': {q!r} already asked on line {lines[ident]}")
+            raise BadInput(
+                f"{where}: field 'question': {q!r} already asked on {unit} {lines[ident]}"
+            )
         lines[ident] = line
-        cleaned = _clean(where, f"{ident} (line {line})", options, flags)
+        cleaned = _clean(where, f"{ident} ({unit} {line})", options, flags)
         if cleaned is None:
             return
         choices, correct = cleaned
@@ -208,7 +212,7 @@ def load_truthfulqa(path: str | Path, *, name: str = "truthfulqa") -> Suite:
             form = "TruthfulQA.csv form (Best Answer + Incorrect Answers)"
     else:
         for line, obj in json_records(p, text, hook=_Pairs):
-            where = f"{p} line {line}"
+            where = f"{p} {unit} {line}"
             if not isinstance(obj, dict):
                 raise BadInput(f"{where}: expected a JSON object")
             for key in ("question", "mc1_targets"):
