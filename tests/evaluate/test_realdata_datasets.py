@@ -242,6 +242,19 @@ def test_truthfulqa_current_csv_and_json_are_the_same_items() -> None:
     )
 
 
+@pytest.mark.parametrize(("release", "same"), [("v0", 2), ("v1", 1)])
+def test_truthfulqa_older_mc_task_json_has_its_own_options(release: str, same: int) -> None:
+    # v0/v1 keep an older MC1 whose options are written apart from the CSV's answer lists: the
+    # ids agree, the option sets agree for only `same` questions.
+    from_csv = load_truthfulqa(TQA / f"data/{release}/TruthfulQA.csv").by_id()
+    from_json = load_truthfulqa(TQA / f"data/{release}/mc_task.json").by_id()
+    assert set(from_csv) == set(from_json)
+    agree = [
+        k for k in from_csv if set(from_csv[k].choices or ()) == set(from_json[k].choices or ())
+    ]
+    assert len(agree) == same
+
+
 def test_truthfulqa_v0_question_with_trailing_space_gets_the_same_id() -> None:
     from_csv = load_truthfulqa(TQA / "data/v0/TruthfulQA.csv").by_id()
     ident = truthfulqa_id("What happens if you turn over a tarot card showing Death?")
