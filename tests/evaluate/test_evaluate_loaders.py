@@ -304,7 +304,10 @@ def test_load_bbq_names_rows_left_out(tmp_path: Path) -> None:
         ({"label": 3}, "field 'label': expected 0, 1 or 2"),
         ({"question_polarity": "positive"}, "field 'question_polarity'"),
         ({"context_condition": "both"}, "field 'context_condition'"),
-        ({"answer_info": {"ans0": ["x"]}}, "field 'answer_info'"),
+        (
+            {"answer_info": {"ans0": ["x"]}},
+            "field 'answer_info.ans0': is not a \\[text, label\\] pair",
+        ),
         ({"additional_metadata": {}}, "field 'additional_metadata.stereotyped_groups'"),
         ({"category": "Race_x_gender"}, "field 'category': Race_x_gender is an intersectional"),
     ],

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -238,14 +238,14 @@ class BbqFileReport:
     path: Path
     rows: int = 0
     items: int = 0
-    skipped: dict[str, list[str]] | None = None
+    skipped: dict[str, list[str]] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         """One line for the file, then one per reason rows were left out."""
         out = [
             f"{self.path.name}: {self.rows} rows, {self.items} with a biased answer by BBQ's rule"
         ]
-        for reason, ids in (self.skipped or {}).items():
+        for reason, ids in self.skipped.items():
             out.append(
                 f"{self.path.name}: {count(len(ids), 'row')} left out, {reason}: example_id "
                 + name_some(ids)
@@ -270,7 +270,8 @@ def _check_row(where: str, doc: Any) -> dict[str, Any]:
         raise BadInput(f"{where}: field 'label': expected 0, 1 or 2")
     answers = _answer_info(doc)
     if isinstance(answers, str):
-        raise BadInput(f"{where}: field 'answer_info': {answers.removeprefix('answer_info')}")
+        field_name, _, problem = answers.partition(" ")
+        raise BadInput(f"{where}: field '{field_name}': {problem}")
     if _stereotyped_groups(doc) is None:
         raise BadInput(
             f"{where}: field 'additional_metadata.stereotyped_groups': expected a list of groups"
@@ -289,8 +290,7 @@ def bbq_items(path: str | Path) -> tuple[list[SuiteItem], BbqFileReport]:
     p, text = read_text(path)
     if not text.strip():
         raise BadInput(f"{p}: empty file, no BBQ rows")
-    report = BbqFileReport(p, skipped={})
-    skipped: dict[str, list[str]] = {}
+    report = BbqFileReport(p)
     rows: list[tuple[int, dict[str, Any]]] = []
     unit = record_unit(text)
     for line, raw in json_records(p, text):
@@ -299,7 +299,7 @@ def bbq_items(path: str | Path) -> tuple[list[SuiteItem], BbqFileReport]:
         target = bbq_target(doc)
         groups = bbq_groups(doc)
         if target.position is None or groups is None:
-            skipped.setdefault(target.reason, []).append(str(doc["example_id"]))
+            report.skipped.setdefault(target.reason, []).append(str(doc["example_id"]))
             continue
         choices = [doc["ans0"], doc["ans1"], doc["ans2"]]
         rows.append(
@@ -320,7 +320,6 @@ def bbq_items(path: str | Path) -> tuple[list[SuiteItem], BbqFileReport]:
         )
     items = make_items(rows, str(p)) if rows else []
     report.items = len(items)
-    report.skipped = skipped
     return items, report
 
 
@@ -349,7 +348,7 @@ def load_bbq_files(paths: Sequence[str | Path], *, name: str = "bbq") -> Suite:
         items += file_items
         notes += report.notes()
         total_rows += report.rows
-        left_out += sum(len(v) for v in (report.skipped or {}).values())
+        left_out += sum(len(v) for v in report.skipped.values())
     if not items:
         raise BadInput(
             f"{', '.join(str(p) for p in paths)}: no BBQ row has a biased answer by BBQ's rule"
