@@ -508,3 +508,49 @@ def test_capture_import_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         None,
     )
     assert config["raw"]["passed"]["num_train_epochs"] == 2
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "configs"
+
+
+def test_two_stage_example_shaped_like_dab() -> None:
+    config, _ = import_config(EXAMPLES / "torchdistill-two-stage.yaml", "torchdistill")
+    # core/distillation.py:504 -- epochs are the stages' sum, 1 + 19
+    assert config.epochs == 20.0
+    assert [(s.name, s.epochs) for s in config.stages] == [("stage1", 1.0), ("stage2", 19.0)]
+    assert [(t.name, t.role) for t in config.stages[0].terms] == [("AltActTransferLoss", "feature")]
+    # stage2 KDLoss alpha 1.0: beta 0 (mid_level.py:174), so only the cross-entropy counts
+    assert [(t.role, t.weight) for t in config.stages[1].terms] == [
+        ("distillation", 0.0),
+        ("hard_label", 1.0),
+    ]
+    assert config.layer_mapping == {
+        f"connector_dict.connector{i}": f"layer{i}" for i in range(1, 5)
+    }
+    assert (config.kd_weight, config.hard_label_weight) == (0.0, None)
+
+
+def test_logit_standardised_kd_example() -> None:
+    config, _ = import_config(EXAMPLES / "torchdistill-logitstd.yaml", "torchdistill")
+    # mid_level.py:1780 -- the KDLoss formula on standardised logits; term weight 2.0,
+    # alpha 0.1, beta 0.9 -> kd 1.8, hard labels 0.2
+    assert (config.temperature, config.kd_weight, config.hard_label_weight) == (2.0, 1.8, 0.2)
+    assert config.terms[0].params["standardised_logits"] is True
+
+
+def test_examples_read_as_documented() -> None:
+    gkd, _ = import_config(EXAMPLES / "trl-gkd.yaml", "trl", trainer="gkd")
+    assert (gkd.loss, gkd.temperature, gkd.on_policy_fraction, gkd.teacher_generates) == (
+        "forward_kl",
+        1.0,
+        0.25,
+        True,
+    )
+    assert (gkd.max_steps, gkd.epochs, gkd.seed) == (500, None, 7)
+    dk, _ = import_config(EXAMPLES / "distillkit-hidden.yaml", "distillkit")
+    assert (dk.kd_weight, dk.hard_label_weight, dk.seed) == (0.25, 0.5, 11)
+    assert dk.layer_mapping == {"4": "8", "8": "16"}
+    mo, _ = import_config(EXAMPLES / "modelopt-kd.yaml", "modelopt")
+    assert (mo.temperature, mo.kd_weight, mo.hard_label_weight) == (1.5, 2.0, 1.0)
+    with pytest.raises(BadInput, match="kd_loss_alpha"):
+        import_config(EXAMPLES / "modelopt-kd-loss-alpha.yaml", "modelopt")
