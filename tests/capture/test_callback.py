@@ -10,7 +10,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel, Trainer, TrainerCallback, TrainingArguments
 
-from heredity.capture import HeredityCallback, attach
+from heredity.capture import HeredityCallback, attach, snapshot
 from heredity.errors import RightsBlocked
 from heredity.records import ModelRecord
 from heredity.registry import Registry, weights_digest
@@ -28,7 +28,7 @@ class _Rows(torch.utils.data.Dataset):  # type: ignore[type-arg]
         return {"input_ids": self.rows[i], "labels": self.rows[i]}
 
 
-def _trainer(out: Path, steps: int = 3) -> Trainer:
+def _trainer(out: Path, steps: int = 3, cls: type[Trainer] = Trainer, **over: Any) -> Trainer:
     torch.manual_seed(0)
     model = GPT2LMHeadModel(
         GPT2Config(vocab_size=40, n_positions=16, n_embd=16, n_layer=1, n_head=2)
@@ -36,6 +36,7 @@ def _trainer(out: Path, steps: int = 3) -> Trainer:
     args = TrainingArguments(
         output_dir=str(out),
         max_steps=steps,
+        disable_tqdm=True,
         per_device_train_batch_size=4,
         learning_rate=1e-3,
         seed=11,
@@ -44,8 +45,9 @@ def _trainer(out: Path, steps: int = 3) -> Trainer:
         logging_strategy="no",
         use_cpu=True,
         dataloader_num_workers=0,
+        **over,
     )
-    return Trainer(model=model, args=args, train_dataset=_Rows())
+    return cls(model=model, args=args, train_dataset=_Rows())
 
 
 def _plan(**intended: Any) -> dict[str, Any]:
@@ -105,8 +107,21 @@ def test_cleared_run_is_recorded_without_a_handwritten_document(
     assert config["seed"] == 11 and config["framework"]["trainer"] == "Trainer"
     assert config["raw"]["passed"]["max_steps"] == 3
     assert config["raw"]["effective"]["learning_rate"] == pytest.approx(1e-3)
+    # 3 steps of 4 over 16 examples: 0.75 epochs; max_steps governed, so no epoch count is claimed.
+    assert run["steps"] == 3 and run["epochs"] == pytest.approx(0.75)
+    assert config["max_steps"] == 3 and config["epochs"] is None and config["conflicts"] == []
+    # A teacher that only wrote the data is not in the trainer: the record says it was not checked.
+    [check] = config["raw"]["teacher_check"]
+    assert check["teacher"] == "acme/tiny-teacher@1" and check["status"] == "not_applicable"
+    assert run["student_files"] == ["config.json", "generation_config.json", "model.safetensors"]
+    assert (tmp_path / "student" / "training_args.bin").is_file()
     dataset = stored.body["datasets"][0]
     assert dataset["examples"] == 16 and dataset["fingerprint"].startswith("sha256:")
+    # transformers' Trainer trains on the dataset as given: one fingerprint, read both ways.
+    assert run["dataset_fingerprints"] == {
+        "as_passed": dataset["fingerprint"],
+        "as_trained": dataset["fingerprint"],
+    }
     assert registry.teachers("acme/tiny-student@1") == ["acme/tiny-teacher@1"]
     assert registry.verify_ledger().ok
 
@@ -145,3 +160,73 @@ def test_failed_run_is_recorded_as_failed(registry: Registry, tmp_path: Path) ->
     assert stored.body["run"]["status"] == "failed"
     assert "disk full" in stored.body["run"]["error"]
     assert stored.body["run"]["student_digest"] is None
+    assert stored.body["run"]["steps"] == 2 and stored.body["run"]["student_files"] == []
+
+
+def test_epochs_are_recorded_when_they_governed_the_run(registry: Registry, tmp_path: Path) -> None:
+    trainer = _trainer(tmp_path / "student", steps=-1, num_train_epochs=2)
+    attach(trainer, _plan(), registry).train()
+    body = registry.distillation_for("acme/tiny-student@1").body  # type: ignore[union-attr]
+    assert body["run"]["steps"] == 8 and body["run"]["epochs"] == 2.0
+    assert body["config"]["epochs"] == 2.0 and body["config"]["max_steps"] is None
+
+
+def test_plan_config_never_overrides_the_run(registry: Registry, tmp_path: Path) -> None:
+    plan = _plan() | {"config": {"seed": 5, "loss": "forward_kl", "temperature": 2.0, "epochs": 3}}
+    plan["datasets"][0]["examples"] = 20
+    trainer = _trainer(tmp_path / "student")
+    attach(trainer, plan, registry).train()
+    config = registry.distillation_for("acme/tiny-student@1").body["config"]  # type: ignore[union-attr]
+    assert config["seed"] == 11 and config["loss"] == "ce" and config.get("temperature") is None
+    conflicts = {c["field"]: (c["plan"], c["run"]) for c in config["conflicts"]}
+    assert conflicts == {
+        "seed": (5, 11),
+        "loss": ("forward_kl", "ce"),
+        "temperature": (2.0, None),
+        "epochs": (3, None),
+        "datasets[0].examples": (20, 16),
+    }
+
+
+class _OwnLoss(Trainer):
+    """A trainer whose objective is the user's own code: Heredity cannot read it."""
+
+    def compute_loss(self, model: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().compute_loss(model, inputs, *args, **kwargs)
+
+
+def test_a_custom_loss_takes_the_objective_from_the_plan_and_says_so(
+    registry: Registry, tmp_path: Path
+) -> None:
+    plan = _plan() | {"config": {"loss": "forward_kl", "temperature": 2.0, "seed": 5}}
+    trainer = _trainer(tmp_path / "student", cls=_OwnLoss)
+    attach(trainer, plan, registry).train()
+    config = registry.distillation_for("acme/tiny-student@1").body["config"]  # type: ignore[union-attr]
+    assert config["temperature"] == 2.0 and config["loss"] == "forward_kl"
+    assert any("temperature: from the plan" in n for n in config["raw"]["notes"])
+    # Training settings are still the run's.
+    assert [c["field"] for c in config["conflicts"]] == ["seed"]
+
+
+class _Editing(Trainer):
+    """A trainer that edits the arguments in its __init__, as TRL's do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["args"].remove_unused_columns = False
+        super().__init__(*args, **kwargs)
+
+
+def test_snapshot_keeps_the_arguments_as_passed(registry: Registry, tmp_path: Path) -> None:
+    args = TrainingArguments(
+        output_dir=str(tmp_path / "student"), max_steps=1, report_to=[], use_cpu=True
+    )
+    rows = _Rows()
+    as_passed = snapshot(args, rows)
+    model = GPT2LMHeadModel(
+        GPT2Config(vocab_size=40, n_positions=16, n_embd=16, n_layer=1, n_head=2)
+    )
+    trainer = _Editing(model=model, args=args, train_dataset=rows)
+    attach(trainer, _plan(), registry, as_passed=as_passed).train()
+    raw = registry.distillation_for("acme/tiny-student@1").body["config"]["raw"]  # type: ignore[union-attr]
+    assert raw["passed"]["remove_unused_columns"] is True
+    assert raw["effective"]["remove_unused_columns"] is False

@@ -13,6 +13,7 @@ from heredity.capture._facts import (
 )
 from heredity.capture._normalise import FRAMEWORKS, import_config, load_framework_config, normalise
 from heredity.capture._reproduce import spec_from_record
+from heredity.registry._digest import model_files, signing_ignore_paths
 
 if TYPE_CHECKING:
     from heredity.capture._callback import (
@@ -57,7 +58,9 @@ __all__ = [
     "hardware",
     "import_config",
     "load_framework_config",
+    "model_files",
     "normalise",
+    "signing_ignore_paths",
     "snapshot",
     "spec_from_record",
 ]

@@ -435,6 +435,14 @@ class HeredityCallback(TrainerCallback):
             )
         self._generation(run, notes)
         known = self._objective_known(framework)
+        if not known:  # the normalised reading of a custom loss would be a guess, not a fact
+            for key in OBJECTIVE_FIELDS:
+                if key not in self.distillation:
+                    run[key] = None
+            notes.append(
+                f"{trainer_cls}.compute_loss is the user's own code: its objective is not read "
+                "from the run"
+            )
         planned = self.plan.get("config") or {}
         conflicts: list[dict[str, Any]] = []
 
