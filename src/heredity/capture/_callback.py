@@ -422,11 +422,12 @@ class HeredityCallback(TrainerCallback):
         # Steps or epochs: only the one that governed the run is a configured fact.
         max_steps = effective.get("max_steps")
         if isinstance(max_steps, int) and max_steps > 0:
+            if run.get("epochs") is not None:  # the normalised reading took the epoch count
+                notes.append(
+                    f"max_steps={max_steps} governed the run; num_train_epochs="
+                    f"{effective.get('num_train_epochs')} did not (run.epochs is what was covered)"
+                )
             run["max_steps"], run["epochs"] = max_steps, None
-            notes.append(
-                f"max_steps={max_steps} governed the run; num_train_epochs="
-                f"{effective.get('num_train_epochs')} did not (run.epochs is what was covered)"
-            )
         else:
             epochs = effective.get("num_train_epochs")
             run["max_steps"] = None
