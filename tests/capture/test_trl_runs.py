@@ -14,7 +14,7 @@ import pytest
 import torch
 from datasets import Dataset
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
-from trl import SFTConfig, SFTTrainer
+from trl import DistillationConfig, DistillationTrainer, SFTConfig, SFTTrainer
 from trl.experimental.gkd import GKDConfig, GKDTrainer
 
 from heredity.capture import (
@@ -280,6 +280,46 @@ def test_teacher_generation_must_be_in_the_plan(
     config = registry.distillation_for(STUDENT).body["config"]  # type: ignore[union-attr]
     # The teacher wrote every batch's sequences (lmbda=0: the student never generated).
     assert config["teacher_generates"] is True and config["on_policy_fraction"] == 0.0
+
+
+def test_trl_distillation_trainer_run_is_on_policy_with_the_registered_teacher(
+    registry: Registry, teacher_dir: Path, tmp_path: Path
+) -> None:
+    digest = _register(registry, teacher_dir)
+    tok = _tokenizer()
+    teacher, _ = load_model_dir(teacher_dir)
+    rows = [
+        {"prompt": [{"role": "user", "content": f"what is the colour of the {t}"}]}
+        for t, _ in THINGS * 2
+    ]
+    args = DistillationConfig(
+        output_dir=str(tmp_path / "student"),
+        max_steps=2,
+        per_device_train_batch_size=2,
+        max_completion_length=3,
+        report_to=[],
+        save_strategy="no",
+        use_cpu=True,
+        disable_tqdm=True,
+    )
+    data = Dataset.from_list(rows)
+    as_passed = snapshot(args, data)
+    trainer = DistillationTrainer(
+        model=build_model(tok, "tiny", 1),
+        teacher_model=teacher,
+        args=args,
+        train_dataset=data,
+        processing_class=tok,
+    )
+    attach(trainer, _plan(["logits"]), registry, as_passed=as_passed).train()
+    body = registry.distillation_for(STUDENT).body  # type: ignore[union-attr]
+    run, config = body["run"], body["config"]
+    assert run["steps"] == 2 and run["epochs"] == pytest.approx(0.5)
+    assert config["framework"]["trainer"] == "DistillationTrainer"
+    # DistillationTrainer trains on the student's own completions: fully on-policy.
+    assert config["on_policy_fraction"] == 1.0
+    [check] = config["raw"]["teacher_check"]
+    assert check["status"] == "verified" and run["teacher_digests"] == {TEACHER: digest}
 
 
 def _teacher_answers(teacher_dir: Path, prompts: list[str]) -> list[str]:
