@@ -21,7 +21,7 @@ def test_import_bbq_files_into_one_suite(
     text = " ".join(capsys.readouterr().out.replace("│", " ").split())  # the table, unwrapped
     assert "bbq-real: 4280 items" in text
     assert "Nationality 3080" in text and "Religion 1200" in text
-    assert "Nationality.jsonl: 3080 rows, 3080 with a biased answer by BBQ's rule" in text
+    # (the per-file notes are checked below, from JSON: a table cell may be cut to fit)
     lines = out.read_text().splitlines()
     assert len(lines) == 1 + 4280 and json.loads(lines[0])["suite"]["name"] == "bbq-real"
     assert main(["suites", "show", str(out), "--format", "json"]) == 0
@@ -30,6 +30,7 @@ def test_import_bbq_files_into_one_suite(
     assert shown["slices"] == {"Nationality": 3080, "Religion": 1200}
     assert "Religion.jsonl: 1200 rows, 1200 with a biased answer" in shown["description"]
     assert shown["notes"][0].startswith("Nationality.jsonl: 3080 rows")
+    assert "3080 with a biased answer by BBQ's rule" in shown["notes"][0]
 
 
 def test_import_xstest_and_truthfulqa_json(
