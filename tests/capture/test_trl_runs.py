@@ -29,7 +29,9 @@ from heredity.capture import (
 from heredity.distill import build_model, load_model_dir, save_model_dir
 from heredity.distill._tokenizer import build_tokenizer
 from heredity.errors import RightsBlocked
+from heredity.records import ModelRecord
 from heredity.registry import Registry, weights_digest
+from heredity.registry._digest import whole_directory_digest
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -258,6 +260,57 @@ def test_teacher_in_another_precision_is_the_registered_teacher(
     [check] = HeredityCallback(trainer, _plan(["logits"]), registry).check_teachers()
     assert check.status == "verified"
     assert any("cast from float32 to bfloat16" in n for n in check.notes)
+
+
+def test_teacher_registrations_that_cannot_vouch_for_the_weights_are_refused(
+    registry: Registry, teacher_dir: Path, tmp_path: Path
+) -> None:
+    tok = _tokenizer()
+    teacher, _ = load_model_dir(teacher_dir)
+    trainer, _ = _gkd(tmp_path / "student", teacher, tok, _conversations())
+    cb = HeredityCallback(trainer, _plan(["logits"]), registry)
+    # Registered by name only: nothing to compare the held teacher with.
+    registry.add_model(
+        ModelRecord(name="acme/tiny-teacher", version="1", licence="apache-2.0", access="internal")
+    )
+    with pytest.raises(TeacherMismatch) as err:
+        cb.check_teachers()
+    assert any("registered without weights" in d for d in err.value.details)
+    assert any("heredity model add acme/tiny-teacher@1 --path" in d for d in err.value.details)
+
+
+def test_registered_files_that_changed_are_not_the_registered_teacher(
+    registry: Registry, teacher_dir: Path, tmp_path: Path
+) -> None:
+    copy = Path(shutil.copytree(teacher_dir, tmp_path / "teacher"))
+    registry.register_model_dir(copy, name="acme/tiny-teacher", version="1", licence="apache-2.0")
+    tok = _tokenizer()
+    teacher, _ = load_model_dir(copy)
+    (copy / "config.json").write_text((copy / "config.json").read_text().replace("}", " }"))
+    trainer, _ = _gkd(tmp_path / "student", teacher, tok, _conversations())
+    with pytest.raises(TeacherMismatch) as err:
+        HeredityCallback(trainer, _plan(["logits"]), registry).check_teachers()
+    assert any("no longer have the registered digest" in d for d in err.value.details)
+
+
+def test_a_digest_registered_over_the_whole_directory_still_matches(
+    registry: Registry, teacher_dir: Path, tmp_path: Path
+) -> None:
+    # Registries written before the digest left out the model card hold the whole-directory root.
+    registry.add_model(
+        ModelRecord(
+            name="acme/tiny-teacher",
+            version="1",
+            licence="apache-2.0",
+            digest=whole_directory_digest(teacher_dir),
+            path=str(teacher_dir),
+        )
+    )
+    assert whole_directory_digest(teacher_dir) != weights_digest(teacher_dir)
+    teacher, _ = load_model_dir(teacher_dir)
+    trainer, _ = _gkd(tmp_path / "student", teacher, _tokenizer(), _conversations())
+    [check] = HeredityCallback(trainer, _plan(["logits"]), registry).check_teachers()
+    assert check.status == "verified" and check.digest == whole_directory_digest(teacher_dir)
 
 
 def test_teacher_generation_must_be_in_the_plan(

@@ -31,6 +31,7 @@ from heredity.registry._digest import (
     directory_tensors,
     model_files,
     model_tensors,
+    whole_directory_digest,
 )
 
 # Signals a teacher gives when the trainer holds it (its forward pass is in the loss).
@@ -229,6 +230,8 @@ class HeredityCallback(TrainerCallback):
         digest = rec.digest
         if rec.path and Path(rec.path).is_dir():
             now = weights_digest(rec.path)
+            if digest and now != digest and whole_directory_digest(rec.path) == digest:
+                now = digest  # registered before the digest left out cards and training files
             if digest and now != digest:
                 return (
                     "differs",
@@ -315,8 +318,8 @@ class HeredityCallback(TrainerCallback):
                 reasons += [f"{ref}: {n}" for n in notes] or [f"{ref}: {status}"]
                 if status == "unverifiable":
                     reasons.append(
-                        f"{ref}: register it with its weights (registry.register_model_dir or "
-                        "`heredity model add --path`) so the teacher can be compared"
+                        f"{ref}: register it with its weights (`heredity model add {ref} --path DIR` "
+                        "or registry.register_model_dir) so the teacher can be compared"
                     )
             if found is None:
                 raise TeacherMismatch(

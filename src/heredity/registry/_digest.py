@@ -126,6 +126,24 @@ def weights_digest(path: str | Path, files: Sequence[str] | None = None) -> str:
     return "sha256:" + root.hexdigest()
 
 
+def whole_directory_digest(path: str | Path) -> str:
+    """The root over every file (model-signing's default), as digests were computed before model files.
+
+    Registries written before the digest left out cards and training by-products hold this value;
+    it is only compared against, never stored anew.
+    """
+    from model_signing import hashing
+
+    try:
+        manifest = hashing.hash(Path(path))
+    except ValueError as exc:
+        raise BadInput(f"{path}: cannot digest the files: {exc}") from None
+    root = hashlib.sha256()
+    for descriptor in manifest.resource_descriptors():
+        root.update(descriptor.digest.digest_value)
+    return "sha256:" + root.hexdigest()
+
+
 # -- tensor manifests ------------------------------------------------------------------------------
 
 
