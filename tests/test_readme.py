@@ -1,9 +1,10 @@
 """Every `$ command` in the README's and the docs' console blocks runs as shown (tested docs).
 
 A command annotated ``# exits N`` must exit with N (a governance "no" is exit 1 by design).
-Each document runs in a fresh directory holding ``examples/`` (this repository's) and
-``realdata/`` (the real upstream files beside the checkout, ``../shared/realdata``); reference
-syntax that is not meant to run belongs in ``text`` blocks, not ``console`` ones.
+Each document runs in a fresh directory laid out like the checkout: ``examples/`` and
+``benchmarks/`` (this repository's), with the real upstream files at ``../shared/realdata`` as
+beside the checkout. Reference syntax that is not meant to run belongs in ``text`` blocks, not
+``console`` ones.
 """
 
 from __future__ import annotations
@@ -57,17 +58,20 @@ def test_readme_has_the_main_commands() -> None:
 @pytest.mark.parametrize("doc", documents())
 def test_doc_commands_run(doc: str, tmp_path: Path) -> None:
     commands = doc_commands(doc)
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
-    (tmp_path / "realdata").symlink_to(REALDATA)
-    (tmp_path / "benchmarks").symlink_to(ROOT / "benchmarks")
-    (tmp_path / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    work = tmp_path / "main"
+    work.mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "realdata").symlink_to(REALDATA)
+    (work / "examples").symlink_to(ROOT / "examples")
+    (work / "benchmarks").symlink_to(ROOT / "benchmarks")
+    (work / ".venv").symlink_to(Path(sys.executable).parent.parent)
     env = {k: v for k, v in os.environ.items() if k not in ("HEREDITY_DB", "HEREDITY_ACTOR")}
     env["COLUMNS"] = "120"
     env["HF_HUB_OFFLINE"] = "1"
     for command, expected in commands:
         proc = subprocess.run(
             ["bash", "-c", f"source .venv/bin/activate && {command}"],
-            cwd=tmp_path,
+            cwd=work,
             env=env,
             capture_output=True,
             text=True,
