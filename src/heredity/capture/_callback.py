@@ -627,8 +627,6 @@ class HeredityCallback(TrainerCallback):
                     f"datasets[0].fingerprint: the plan names {planned} but the dataset passed to "
                     f"the trainer is {passed}; train on the planned data or correct the plan."
                 )
-        if any(not d.examples for d in doc.datasets):  # pragma: no cover - the document requires it
-            raise BadInput("datasets: examples missing")
 
     # -- trainer events ----------------------------------------------------------------------------
     def on_train_begin(
