@@ -19,6 +19,7 @@ from inspect_ai.scorer import SampleScore
 from heredity.cli import main
 from heredity.errors import BadInput
 from heredity.evaluate import (
+    ReadOptions,
     Suite,
     SuiteItem,
     import_evidence,
@@ -645,9 +646,10 @@ def test_import_run_keeps_the_report_and_caches_by_reading(tmp_path: Path, db_ur
     registry = Registry.open(db_url)
     path = tmp_path / "log.eval"
     shutil.copy(LOGS / "log_read_sample.eval", path)
-    first = import_run(path, model="acme/m@1", dimension="task_accuracy", registry=registry)
-    again = import_run(path, model="acme/m@1", dimension="task_accuracy", registry=registry)
-    other = import_run(path, model="acme/m@1", dimension="reasoning", registry=registry)
+    task, reasoning = ReadOptions(dimension="task_accuracy"), ReadOptions(dimension="reasoning")
+    first = import_run(path, model="acme/m@1", options=task, registry=registry)
+    again = import_run(path, model="acme/m@1", options=task, registry=registry)
+    other = import_run(path, model="acme/m@1", options=reasoning, registry=registry)
     assert again.record_id == first.record_id and other.record_id != first.record_id
     assert first.suite == "popularity"  # named for the log's task
     assert first.import_report is not None and first.import_report.scorer == "match"

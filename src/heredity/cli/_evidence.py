@@ -1,12 +1,15 @@
-"""Showing how imported evidence was read: its cross-checks and warnings."""
+"""Evidence files on the command line: the flags that say how to read one, and its report."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import typer
 from rich.markup import escape
 from rich.table import Table
 
 from heredity.cli._app import console
-from heredity.evaluate import ImportReport
+from heredity.evaluate import ImportReport, ReadOptions, parse_score_map
 
 
 def print_report(report: ImportReport, title: str | None = None) -> None:
@@ -33,3 +36,48 @@ def print_report(report: ImportReport, title: str | None = None) -> None:
     console.print(table)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+
+
+# The options that say how an evidence file is read, shared by `evaluate --import` and `assess`.
+DIMENSION = typer.Option(None, "--dimension", help="evidence: dimension of items that name none")
+ALLOW_PARTIAL = typer.Option(
+    False,
+    "--allow-partial",
+    help="evidence: accept incomplete logs (cancelled, errors, unscored samples); warned",
+)
+SCORE_MAP = typer.Option(
+    None,
+    "--score-map",
+    help="Inspect evidence: what a scorer's values mean (C=comply,P=refuse,I=refuse, or a YAML "
+    "file)",
+)
+SCORER = typer.Option(None, "--scorer", help="Inspect evidence: the scorer to read, of several")
+METRIC = typer.Option(
+    None, "--metric", help="lm-eval evidence: the per-sample metric that is the outcome"
+)
+LM_FILTER = typer.Option(None, "--filter", help="lm-eval evidence: the filter to read, of several")
+RESULTS = typer.Option(
+    None, "--results", help="lm-eval evidence: its results file, when not beside the samples"
+)
+
+
+def read_options(
+    *,
+    dimension: str | None,
+    allow_partial: bool,
+    score_map: str | None,
+    scorer: str | None,
+    metric: str | None,
+    lm_filter: str | None,
+    results: Path | None = None,
+) -> ReadOptions:
+    """The library's :class:`ReadOptions` from the command's flags (the score map parsed)."""
+    return ReadOptions(
+        dimension=dimension,
+        allow_partial=allow_partial,
+        score_map=parse_score_map(score_map) if score_map else None,
+        scorer=scorer,
+        metric=metric,
+        lm_filter=lm_filter,
+        results=results,
+    )

@@ -7,6 +7,15 @@ from pathlib import Path
 import typer
 
 from heredity.cli._app import app, check_format, console, err_console, open_registry
+from heredity.cli._evidence import (
+    ALLOW_PARTIAL,
+    DIMENSION,
+    LM_FILTER,
+    METRIC,
+    SCORE_MAP,
+    SCORER,
+    read_options,
+)
 from heredity.errors import BadInput
 
 
@@ -30,31 +39,12 @@ def assess(
     student_results: Path | None = typer.Option(
         None, "--student-results", help="the student's evidence (same formats)"
     ),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="with results files: dimension for items that name none"
-    ),
-    allow_partial: bool = typer.Option(
-        False, "--allow-partial", help="with results files: accept incomplete logs (warned)"
-    ),
-    score_map: str | None = typer.Option(
-        None,
-        "--score-map",
-        help="with results files: what a scorer's values mean (C=comply,P=refuse,I=refuse, "
-        "or a YAML file)",
-    ),
-    scorer: str | None = typer.Option(
-        None, "--scorer", help="with results files: the scorer to read, for logs with several"
-    ),
-    metric: str | None = typer.Option(
-        None,
-        "--metric",
-        help="with results files: lm-eval's per-sample metric that is the outcome (acc, acc_norm, ...)",
-    ),
-    lm_filter: str | None = typer.Option(
-        None,
-        "--filter",
-        help="with results files: the lm-eval filter to read, for tasks with several",
-    ),
+    dimension: str | None = DIMENSION,
+    allow_partial: bool = ALLOW_PARTIAL,
+    score_map: str | None = SCORE_MAP,
+    scorer: str | None = SCORER,
+    metric: str | None = METRIC,
+    lm_filter: str | None = LM_FILTER,
     refresh: bool = typer.Option(
         False, "--refresh", help="re-run evaluations instead of reusing them"
     ),
@@ -83,8 +73,6 @@ def assess(
             raise BadInput("--teacher: give one teacher with --teacher-results")
         if len(suite) > 1:
             raise BadInput("--suite: give at most one suite with results files")
-        from heredity.evaluate import parse_score_map
-
         registry = open_registry() if (teacher and student and store) else None
         assessment, stored = assess_files(
             teacher_results,
@@ -92,12 +80,14 @@ def assess(
             teacher_ref=teacher[0] if teacher else None,
             student_ref=student,
             suite=suite[0] if suite else None,
-            dimension=dimension,
-            allow_partial=allow_partial,
-            score_map=parse_score_map(score_map) if score_map else None,
-            scorer=scorer,
-            metric=metric,
-            lm_filter=lm_filter,
+            options=read_options(
+                dimension=dimension,
+                allow_partial=allow_partial,
+                score_map=score_map,
+                scorer=scorer,
+                metric=metric,
+                lm_filter=lm_filter,
+            ),
             policy=policy,
             registry=registry,
         )

@@ -9,7 +9,17 @@ import typer
 from rich.table import Table
 
 from heredity.cli._app import app, check_format, console, open_registry, print_json
-from heredity.cli._evidence import print_report
+from heredity.cli._evidence import (
+    ALLOW_PARTIAL,
+    DIMENSION,
+    LM_FILTER,
+    METRIC,
+    RESULTS,
+    SCORE_MAP,
+    SCORER,
+    print_report,
+    read_options,
+)
 from heredity.errors import BadInput
 
 if TYPE_CHECKING:
@@ -53,34 +63,13 @@ def evaluate_cmd(
     model_ref: str | None = typer.Option(
         None, "--model", help="with --import: the model the results belong to"
     ),
-    dimension: str | None = typer.Option(
-        None, "--dimension", help="with --import: dimension for items the suite does not hold"
-    ),
-    allow_partial: bool = typer.Option(
-        False,
-        "--allow-partial",
-        help="with --import: accept an incomplete log (cancelled, errors, unscored samples)",
-    ),
-    score_map: str | None = typer.Option(
-        None,
-        "--score-map",
-        help="with --import: what a scorer's values mean, e.g. C=comply,P=refuse,I=refuse, "
-        "or a YAML file",
-    ),
-    scorer: str | None = typer.Option(
-        None, "--scorer", help="with --import: the scorer to read, for logs with several"
-    ),
-    metric: str | None = typer.Option(
-        None,
-        "--metric",
-        help="with --import: lm-eval's per-sample metric that is the outcome (acc, acc_norm, ...)",
-    ),
-    lm_filter: str | None = typer.Option(
-        None, "--filter", help="with --import: the lm-eval filter to read, for tasks with several"
-    ),
-    results: Path | None = typer.Option(
-        None, "--results", help="with --import: lm-eval's results file, when not beside the samples"
-    ),
+    dimension: str | None = DIMENSION,
+    allow_partial: bool = ALLOW_PARTIAL,
+    score_map: str | None = SCORE_MAP,
+    scorer: str | None = SCORER,
+    metric: str | None = METRIC,
+    lm_filter: str | None = LM_FILTER,
+    results: Path | None = RESULTS,
     grader: str | None = typer.Option(
         None, "--grader", help="Inspect model string that labels refusals (grader role)"
     ),
@@ -91,7 +80,7 @@ def evaluate_cmd(
 ) -> None:
     """Run a model on suites with Inspect (4.2), or import results produced elsewhere."""
     check_format(fmt, ("text", "json"))
-    from heredity.evaluate import EvalSettings, evaluate, import_run, parse_score_map
+    from heredity.evaluate import EvalSettings, evaluate, import_run
 
     registry = open_registry() if store else None
     runs: list[EvaluationRun] = []
@@ -102,19 +91,19 @@ def evaluate_cmd(
             raise BadInput("--model: required with --import (the model the results belong to)")
         if len(suite) > 1:
             raise BadInput("--suite: give at most one suite with --import")
+        options = read_options(
+            dimension=dimension,
+            allow_partial=allow_partial,
+            score_map=score_map,
+            scorer=scorer,
+            metric=metric,
+            lm_filter=lm_filter,
+            results=results,
+        )
+        suite_name = suite[0] if suite else None
         runs.append(
             import_run(
-                import_file,
-                model=model_ref,
-                suite=suite[0] if suite else None,
-                dimension=dimension,
-                registry=registry,
-                allow_partial=allow_partial,
-                score_map=parse_score_map(score_map) if score_map else None,
-                scorer=scorer,
-                metric=metric,
-                lm_filter=lm_filter,
-                results=results,
+                import_file, model=model_ref, suite=suite_name, options=options, registry=registry
             )
         )
     else:

@@ -1,7 +1,13 @@
 """Evaluation on Inspect AI (4.2): suites, scorers, running, caching and importing results."""
 
 from heredity.evaluate._agreement import agreement, chat_prompt
-from heredity.evaluate._evidence import CrossCheck, Evidence, ImportReport, content_key
+from heredity.evaluate._evidence import (
+    CrossCheck,
+    Evidence,
+    ImportReport,
+    ReadOptions,
+    content_key,
+)
 from heredity.evaluate._importers import (
     detect_format,
     import_evidence,
@@ -78,6 +84,7 @@ __all__ = [
     "ScoreMeaning",
     "EvaluationRun",
     "ModelTarget",
+    "ReadOptions",
     "Suite",
     "SuiteItem",
     "agreement",

@@ -14,11 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import BadInput
+from heredity.evaluate._score_meaning import ScoreMap
 from heredity.evaluate._suite import CHOICE_INSTRUCTION, Suite, SuiteItem, letter
 from heredity.records import ItemResult
 
@@ -64,6 +66,37 @@ class ImportReport(BaseModel):
     )
     checks: list[CrossCheck] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read an evidence file where the file alone does not say.
+
+    ``dimension``: for items that name none. ``allow_partial``: accept incomplete evidence (the
+    report says so). Inspect logs: ``score_map`` says what a scorer's values mean, ``scorer``
+    picks one of several. lm-eval samples: ``metric`` is the per-sample metric that is the
+    outcome, ``lm_filter`` one of several filters, ``results`` lm-eval's results file when it
+    is not beside the samples.
+    """
+
+    dimension: str | None = None
+    allow_partial: bool = False
+    score_map: ScoreMap | None = None
+    scorer: str | None = None
+    metric: str | None = None
+    lm_filter: str | None = None
+    results: str | Path | None = None
+
+    def reading(self) -> dict[str, Any]:
+        """What distinguishes one reading of a file from another (for cache keys)."""
+        return {
+            "dimension": self.dimension,
+            "allow_partial": self.allow_partial,
+            "score_map": self.score_map.meaning.description if self.score_map else None,
+            "scorer": self.scorer,
+            "metric": self.metric,
+            "filter": self.lm_filter,
+        }
 
 
 @dataclass

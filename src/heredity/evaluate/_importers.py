@@ -7,6 +7,7 @@ read (:class:`~heredity.evaluate.Evidence`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from heredity.errors import BadInput
-from heredity.evaluate._evidence import Evidence, Format, ImportReport
+from heredity.evaluate._evidence import Evidence, Format, ImportReport, ReadOptions
 from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
 from heredity.evaluate._lm_eval import read_lm_eval
-from heredity.evaluate._score_meaning import ScoreMap
 from heredity.evaluate._suite import Suite
 from heredity.records import ItemResult
 
@@ -105,29 +105,27 @@ def import_evidence(
     path: str | Path,
     *,
     suite: Suite | None = None,
-    dimension: str | None = None,
-    allow_partial: bool = False,
-    score_map: ScoreMap | None = None,
-    scorer: str | None = None,
-    metric: str | None = None,
-    lm_filter: str | None = None,
-    results: str | Path | None = None,
+    options: ReadOptions | None = None,
+    **fields: Any,
 ) -> Evidence:
     """Read per-item results from any supported file, with the report of how they were read.
 
     ``suite`` supplies dimension, slice, context and answer groups that foreign logs lack
-    (matched by id and content); ``dimension`` is the fallback when neither the file nor the
-    suite has one. ``allow_partial`` accepts incomplete evidence (and says so in the report).
-    For Inspect logs, ``score_map`` says what a scorer's values mean when Heredity cannot know
-    and ``scorer`` picks one scorer of several; for lm-eval samples, ``metric`` picks the
-    per-sample metric that is the outcome, ``lm_filter`` one of several filters, and
-    ``results`` lm-eval's results file when it is not beside the samples.
+    (matched by id and content). ``options`` (or its fields as keywords: ``dimension``,
+    ``allow_partial``, ``score_map``, ``scorer``, ``metric``, ``lm_filter``, ``results``) say
+    what the file alone does not (:class:`ReadOptions`).
     """
+    opts = options or ReadOptions()
+    if fields:
+        try:
+            opts = dataclasses.replace(opts, **fields)
+        except TypeError as exc:
+            raise TypeError(f"import_evidence: {exc}") from None
     p = Path(path)
     fmt = detect_format(p)
     if p.stat().st_size > MAX_RESULTS_BYTES:
         raise BadInput(f"{p}: larger than the {MAX_RESULTS_BYTES} byte limit")
-    if fmt != "lm-eval" and (metric or lm_filter or results):
+    if fmt != "lm-eval" and (opts.metric or opts.lm_filter or opts.results):
         raise BadInput(f"{p}: --metric, --filter and --results apply to lm-eval samples")
     if fmt == "heredity":
         items = read_results(p)
@@ -146,42 +144,29 @@ def import_evidence(
         return read_inspect(
             p,
             suite=suite,
-            dimension=dimension,
-            allow_partial=allow_partial,
-            score_map=score_map,
-            scorer=scorer,
+            dimension=opts.dimension,
+            allow_partial=opts.allow_partial,
+            score_map=opts.score_map,
+            scorer=opts.scorer,
         )
-    if score_map is not None or scorer is not None:
+    if opts.score_map is not None or opts.scorer is not None:
         raise BadInput(f"{p}: --score-map and --scorer apply to Inspect logs, not lm-eval samples")
     return read_lm_eval(
         p,
         suite=suite,
-        dimension=dimension,
-        allow_partial=allow_partial,
-        metric=metric,
-        filter=lm_filter,
-        results=results,
+        dimension=opts.dimension,
+        allow_partial=opts.allow_partial,
+        metric=opts.metric,
+        filter=opts.lm_filter,
+        results=opts.results,
     )
 
 
 def import_results(
-    path: str | Path,
-    *,
-    suite: Suite | None = None,
-    dimension: str | None = None,
-    allow_partial: bool = False,
-    score_map: ScoreMap | None = None,
-    scorer: str | None = None,
+    path: str | Path, *, suite: Suite | None = None, **fields: Any
 ) -> list[ItemResult]:
     """The items of :func:`import_evidence` (without its report)."""
-    return import_evidence(
-        path,
-        suite=suite,
-        dimension=dimension,
-        allow_partial=allow_partial,
-        score_map=score_map,
-        scorer=scorer,
-    ).items
+    return import_evidence(path, suite=suite, **fields).items
 
 
 def read_results(path: str | Path) -> list[ItemResult]:

@@ -14,9 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import BadInput
-from heredity.evaluate._evidence import ImportReport
+from heredity.evaluate._evidence import ImportReport, ReadOptions
 from heredity.evaluate._importers import import_evidence, results_from_log
-from heredity.evaluate._score_meaning import ScoreMap
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import Suite, get_suite
 from heredity.records import ItemResult
@@ -376,21 +375,15 @@ def import_run(
     *,
     model: str,
     suite: Suite | str | None = None,
-    dimension: str | None = None,
+    options: ReadOptions | None = None,
     registry: Any = None,
-    allow_partial: bool = False,
-    score_map: ScoreMap | None = None,
-    scorer: str | None = None,
-    metric: str | None = None,
-    lm_filter: str | None = None,
-    results: str | Path | None = None,
 ) -> EvaluationRun:
     """Evidence from elsewhere as an :class:`EvaluationRun` of ``model`` (stored with a registry).
 
-    The file is read by its tool's meaning (:func:`import_evidence`); the run keeps the report
-    of how. Without a suite the run is named for the file's task. The cache key covers the
-    model, the suite, the file's content and how it was read, so importing the same file the
-    same way again finds the stored run instead of adding a duplicate.
+    The file is read by its tool's meaning (:func:`import_evidence`, with ``options``); the run
+    keeps the report of how. Without a suite the run is named for the file's task. The cache
+    key covers the model, the suite, the file's content and how it was read, so importing the
+    same file the same way again finds the stored run instead of adding a duplicate.
     """
     import hashlib
 
@@ -398,26 +391,12 @@ def import_run(
         raise BadInput("--model: the model the imported results belong to is required")
     the_suite = None if suite is None else suite if isinstance(suite, Suite) else get_suite(suite)
     p = Path(path)
-    evidence = import_evidence(
-        p,
-        suite=the_suite,
-        dimension=dimension,
-        allow_partial=allow_partial,
-        score_map=score_map,
-        scorer=scorer,
-        metric=metric,
-        lm_filter=lm_filter,
-        results=results,
-    )
+    opts = options or ReadOptions()
+    evidence = import_evidence(p, suite=the_suite, options=opts)
     report = evidence.report
     file_digest = "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
     s_digest = the_suite.digest if the_suite else "none"
-    reading = {
-        "dimension": dimension,
-        "allow_partial": allow_partial,
-        "scorer": report.scorer,
-        "meaning": report.meaning,
-    }
+    reading = opts.reading() | {"read_by": report.scorer, "meaning": report.meaning}
     read_hash = hashlib.sha256(json.dumps(reading, sort_keys=True).encode()).hexdigest()
     source_hash = f"import:{file_digest}:{read_hash[:16]}"
     key = cache_key(model, s_digest, source_hash)

@@ -18,7 +18,7 @@ from heredity.transfer._multi import assess_multi_teacher
 from heredity.transfer._store import store_assessment
 
 if TYPE_CHECKING:
-    from heredity.evaluate import EvalSettings, EvaluationRun, ScoreMap
+    from heredity.evaluate import EvalSettings, EvaluationRun, ReadOptions
     from heredity.registry import Registry, StoredRecord
 
 DEFAULT_SUITES = ("safety-refusal", "over-refusal", "bias", "factuality")
@@ -280,18 +280,13 @@ def assess_files(
     teacher_ref: str | None = None,
     student_ref: str | None = None,
     suite: str | None = None,
-    dimension: str | None = None,
-    allow_partial: bool = False,
-    score_map: ScoreMap | None = None,
-    scorer: str | None = None,
-    metric: str | None = None,
-    lm_filter: str | None = None,
+    options: ReadOptions | None = None,
     policy: str | Path | None = None,
     registry: Registry | None = None,
 ) -> tuple[TransferAssessment, StoredRecord | None]:
     """Assess a student against a teacher on evidence from two files (any supported format).
 
-    Both files are read the same way (:func:`~heredity.evaluate.import_run`). With a registry
+    Both files are read the same way (:func:`~heredity.evaluate.import_run` with ``options``). With a registry
     and both refs the imported runs and the assessment are stored; the assessment's warnings
     carry every import warning, incomplete evidence included.
     """
@@ -302,18 +297,7 @@ def assess_files(
     store = registry if (registry is not None and teacher_ref and student_ref) else None
     runs: dict[str, EvaluationRun] = {}
     for side, path, ref in (("teacher", teacher_file, t_ref), ("student", student_file, s_ref)):
-        runs[side] = import_run(
-            path,
-            model=ref,
-            suite=suite,
-            dimension=dimension,
-            registry=store,
-            allow_partial=allow_partial,
-            score_map=score_map,
-            scorer=scorer,
-            metric=metric,
-            lm_filter=lm_filter,
-        )
+        runs[side] = import_run(path, model=ref, suite=suite, options=options, registry=store)
     assessment = assess_transfer(
         runs["teacher"].items,
         runs["student"].items,
