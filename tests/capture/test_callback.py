@@ -111,7 +111,7 @@ def test_cleared_run_is_recorded_without_a_handwritten_document(
     assert run["steps"] == 3 and run["epochs"] == pytest.approx(0.75)
     assert config["max_steps"] == 3 and config["epochs"] is None and config["conflicts"] == []
     # A teacher that only wrote the data is not in the trainer: the record says it was not checked.
-    [check] = config["raw"]["teacher_check"]
+    [check] = run["teacher_checks"]
     assert check["teacher"] == "acme/tiny-teacher@1" and check["status"] == "not_applicable"
     assert run["student_files"] == ["config.json", "generation_config.json", "model.safetensors"]
     assert (tmp_path / "student" / "training_args.bin").is_file()

@@ -201,7 +201,7 @@ def test_gkd_run_records_steps_epochs_teacher_and_the_final_files(
     assert raw["effective"]["remove_unused_columns"] is False
     assert raw["effective"]["dataset_kwargs"] == {"skip_prepare_dataset": True}
     # The teacher the trainer held was checked against the registered one.
-    [check] = raw["teacher_check"]
+    [check] = run["teacher_checks"]
     assert check["status"] == "verified" and check["held_by"] == "teacher_model"
     assert run["teacher_digests"] == {TEACHER: digest}
     # The student digest covers the final model files only, and matches a deployed copy.
@@ -371,7 +371,7 @@ def test_trl_distillation_trainer_run_is_on_policy_with_the_registered_teacher(
     assert config["framework"]["trainer"] == "DistillationTrainer"
     # DistillationTrainer trains on the student's own completions: fully on-policy.
     assert config["on_policy_fraction"] == 1.0
-    [check] = config["raw"]["teacher_check"]
+    [check] = run["teacher_checks"]
     assert check["status"] == "verified" and run["teacher_digests"] == {TEACHER: digest}
 
 
@@ -451,7 +451,7 @@ def test_sft_on_teacher_written_data_records_epochs_and_both_fingerprints(
     assert config["epochs"] == 2.0 and config["max_steps"] is None
     assert config["loss"] == "ce" and config["framework"]["trainer"] == "SFTTrainer"
     # No teacher in the trainer: the check is not applicable, and the record says so.
-    [check] = config["raw"]["teacher_check"]
+    [check] = run["teacher_checks"]
     assert check["status"] == "not_applicable" and "generated_text" in check["notes"][0]
     assert run["teacher_digests"] == {TEACHER: digest}
     # The data as passed and TRL's tokenised copy are both fingerprinted; the entry is the former.

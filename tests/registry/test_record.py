@@ -112,3 +112,26 @@ def test_status_changes_are_ledgered_with_reason(registry: Registry) -> None:
         == "approval apr_1"
     )
     assert registry.verify_ledger().ok
+
+
+def test_student_files_changed_since_the_run_are_refused(
+    registry: Registry, examples: Path, tmp_path: Path
+) -> None:
+    from heredity.registry import weights_digest
+
+    student = tmp_path / "student"
+    student.mkdir()
+    (student / "config.json").write_text('{"model_type": "llama"}')
+    (student / "model.safetensors").write_bytes(b"weights the run wrote")
+    produced = weights_digest(student)
+    data = yaml.safe_load((examples / "standard-kd.yaml").read_text())
+    data["student"]["path"] = str(student)
+    data["run"] = {"status": "completed", "student_digest": produced}
+    (student / "model.safetensors").write_bytes(b"weights swapped in afterwards")
+    length = registry.ledger_length()
+    with pytest.raises(Conflict, match=r"student.path: the files at .* are not the ones the run"):
+        registry.record(parse_document(data, "plan"))
+    assert registry.ledger_length() == length
+    (student / "model.safetensors").write_bytes(b"weights the run wrote")
+    stored = registry.record(parse_document(data, "plan"))
+    assert registry.get_model(stored.subject or "").digest == produced

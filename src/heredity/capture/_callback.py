@@ -497,7 +497,6 @@ class HeredityCallback(TrainerCallback):
             "notes": notes,
             "distillation": self.distillation,
             "plan": planned.get("raw", {}),
-            "teacher_check": [c.as_dict() for c in self.teacher_checks],
         }
         if self._save_notes:
             raw["student_files"] = self._save_notes
@@ -589,6 +588,7 @@ class HeredityCallback(TrainerCallback):
                 for ref, c in checks.items()
                 if c.digest and c.status in ("verified", "not_applicable")
             },
+            "teacher_checks": [c.as_dict() for c in self.teacher_checks],
             "steps": int(state.global_step) if state is not None else None,
             "epochs": float(state.epoch) if state is not None and state.epoch else None,
             "dataset_fingerprints": fps,

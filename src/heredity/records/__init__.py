@@ -16,6 +16,7 @@ from heredity.records._distillation import (
     Stage,
     Student,
     Teacher,
+    TeacherCheck,
 )
 from heredity.records._io import canonical_json, load_mapping, parse_mapping, validate
 from heredity.records._load import load_document, parse_document
@@ -45,6 +46,7 @@ __all__ = [
     "Stage",
     "Student",
     "Teacher",
+    "TeacherCheck",
     "canonical_json",
     "load_document",
     "load_mapping",

@@ -248,6 +248,18 @@ class Responsible(_Strict):
     team: str | None = None
 
 
+class TeacherCheck(_Strict):
+    """How a plan teacher was matched with the teacher the trainer held, before the first step."""
+
+    teacher: str = Field(description="the plan's teacher, name@version")
+    status: Literal["verified", "not_applicable", "unverified"]
+    held_by: str | None = Field(None, description="the trainer attribute holding it")
+    tensors: str | None = Field(None, description="digest of the tensors the trainer held")
+    digest: str | None = Field(None, description="the registered weights digest it matched")
+    source: str | None = Field(None, description="what it was compared with")
+    notes: list[str] = Field(default_factory=list)
+
+
 class Run(_Strict):
     """What happened when the distillation ran (filled in by the capture callback)."""
 
@@ -264,6 +276,9 @@ class Run(_Strict):
         default_factory=list, description="the model files the student digest covers"
     )
     teacher_digests: dict[str, str] = Field(default_factory=dict)
+    teacher_checks: list[TeacherCheck] = Field(
+        default_factory=list, description="each teacher the trainer held, checked before a step"
+    )
     steps: int | None = Field(None, ge=0, description="optimisation steps taken")
     epochs: float | None = Field(None, ge=0, description="epochs of the training data covered")
     dataset_fingerprints: dict[str, str] = Field(

@@ -89,6 +89,12 @@ def record_distillation(reg: Registry, doc: DistillationDocument) -> StoredRecor
             from heredity.registry._digest import weights_digest
 
             digest = weights_digest(doc.student.path)
+            produced = doc.run.student_digest if doc.run else None
+            if produced and produced != digest:
+                raise Conflict(
+                    f"student.path: the files at {doc.student.path} (digest {digest}) are not "
+                    f"the ones the run produced (run.student_digest {produced})"
+                )
         ensure_model(
             ModelRecord(
                 name=doc.student.name,
