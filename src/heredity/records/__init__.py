@@ -19,6 +19,7 @@ from heredity.records._distillation import (
     TeacherCheck,
 )
 from heredity.records._io import canonical_json, load_mapping, parse_mapping, validate
+from heredity.records._kinds import RecordKind
 from heredity.records._load import load_document, parse_document
 from heredity.records._model import DatasetRecord, ModelRecord
 from heredity.records._refs import make_ref, parse_ref, short_name, split_ref
@@ -41,6 +42,7 @@ __all__ = [
     "ItemResult",
     "LossTerm",
     "ModelRecord",
+    "RecordKind",
     "Responsible",
     "Run",
     "Stage",
