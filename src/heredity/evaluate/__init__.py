@@ -3,7 +3,7 @@
 from heredity.evaluate._agreement import agreement, chat_prompt
 from heredity.evaluate._evidence import (
     CrossCheck,
-    Evidence,
+    ImportedEvidence,
     ImportReport,
     ReadOptions,
     content_key,
@@ -78,8 +78,8 @@ __all__ = [
     "SUITE_DIMENSIONS",
     "CrossCheck",
     "EvalSettings",
-    "Evidence",
     "ImportReport",
+    "ImportedEvidence",
     "ScoreMap",
     "ScoreMeaning",
     "EvaluationRun",

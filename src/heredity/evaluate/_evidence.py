@@ -100,7 +100,7 @@ class ReadOptions:
 
 
 @dataclass
-class Evidence:
+class ImportedEvidence:
     """Items read from a file and the report of how they were read."""
 
     items: list[ItemResult]

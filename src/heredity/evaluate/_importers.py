@@ -2,7 +2,7 @@
 
 One entry point, :func:`import_evidence`, detects the format from the file's content and hands
 it to the reader of that tool's meaning; each returns the items and a report of how they were
-read (:class:`~heredity.evaluate.Evidence`).
+read (:class:`~heredity.evaluate.ImportedEvidence`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from heredity.errors import BadInput
-from heredity.evaluate._evidence import Evidence, Format, ImportReport, ReadOptions
+from heredity.evaluate._evidence import Format, ImportedEvidence, ImportReport, ReadOptions
 from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
 from heredity.evaluate._lm_eval import read_lm_eval
 from heredity.evaluate._suite import Suite
@@ -107,7 +107,7 @@ def import_evidence(
     suite: Suite | None = None,
     options: ReadOptions | None = None,
     **fields: Any,
-) -> Evidence:
+) -> ImportedEvidence:
     """Read per-item results from any supported file, with the report of how they were read.
 
     ``suite`` supplies dimension, slice, context and answer groups that foreign logs lack
@@ -129,7 +129,7 @@ def import_evidence(
         raise BadInput(f"{p}: --metric, --filter and --results apply to lm-eval samples")
     if fmt == "heredity":
         items = read_results(p)
-        return Evidence(
+        return ImportedEvidence(
             items=items,
             report=ImportReport(
                 format="heredity",

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from heredity.errors import BadInput
 from heredity.evaluate._evidence import (
     CrossCheck,
-    Evidence,
+    ImportedEvidence,
     ImportReport,
     SuiteIndex,
     content_key,
@@ -140,7 +140,7 @@ def read_inspect(
     allow_partial: bool = False,
     score_map: ScoreMap | None = None,
     scorer: str | None = None,
-) -> Evidence:
+) -> ImportedEvidence:
     """Read an Inspect log file (``.eval`` or ``.json``) as evidence."""
     from inspect_ai.log import read_eval_log
 
@@ -413,7 +413,7 @@ def evidence_from_log(
     score_map: ScoreMap | None = None,
     scorer: str | None = None,
     source: str | None = None,
-) -> Evidence:
+) -> ImportedEvidence:
     """Evidence from an Inspect ``EvalLog`` (read by the chosen scorer's meaning)."""
     src = source or str(getattr(log, "location", "Inspect log"))
     if not log.samples:
@@ -527,7 +527,7 @@ def evidence_from_log(
         checks=checks,
         warnings=warnings,
     )
-    return Evidence(items=items, report=report)
+    return ImportedEvidence(items=items, report=report)
 
 
 def _checks(

@@ -32,7 +32,7 @@ from heredity.errors import BadInput
 from heredity.evaluate._evidence import (
     AGREEMENT_TOLERANCE,
     CrossCheck,
-    Evidence,
+    ImportedEvidence,
     ImportReport,
     SuiteIndex,
     content_key,
@@ -997,7 +997,7 @@ def read_lm_eval(
     metric: str | None = None,
     filter: str | None = None,
     results: str | Path | None = None,
-) -> Evidence:
+) -> ImportedEvidence:
     """Read an lm-eval ``--log_samples`` file by lm-eval's own meaning.
 
     ``metric`` picks the per-sample metric that is the outcome (default: ``acc``, else
@@ -1191,7 +1191,7 @@ def read_lm_eval(
         checks=checks,
         warnings=[f"incomplete evidence accepted: {x}" for x in problems] + warnings,
     )
-    return Evidence(items=items, report=report)
+    return ImportedEvidence(items=items, report=report)
 
 
 def _model_name(summary: _Summary | None) -> str | None:
