@@ -156,19 +156,33 @@ def test_api_without_provider_or_route_is_not_guessed(plan: Plan) -> None:
 
 
 # -- competes_with --------------------------------------------------------------------------------
+GENERAL = "customer-support assistant"
+NARROW = "invoice field extraction"
+
+
 @pytest.mark.parametrize(
-    ("competes", "verdict"),
+    ("competes", "purpose", "verdict"),
     [
-        (None, "needs_review"),
-        ([], "permitted"),
-        (["meta"], "permitted"),
-        (["OpenAI"], "prohibited"),
+        (None, GENERAL, "needs_review"),  # unknown: fail closed
+        (None, NARROW, "needs_review"),
+        # a commercial general-purpose student's own "competes with nobody" is for a reviewer
+        ([], GENERAL, "needs_review"),
+        (["meta"], GENERAL, "needs_review"),
+        # a narrow tool outside 3.3(e)'s Permitted Exception kinds is taken at its word
+        ([], NARROW, "permitted"),
+        (["meta"], NARROW, "permitted"),
+        (["OpenAI"], GENERAL, "prohibited"),
+        (["OpenAI"], NARROW, "prohibited"),
     ],
 )
 def test_competes_with_absent_empty_or_named(
-    plan: Plan, competes: list[str] | None, verdict: str
+    plan: Plan, competes: list[str] | None, purpose: str, verdict: str
 ) -> None:
-    use = {"competes_with": competes if competes is not None else "__absent__", "regions": ["US"]}
+    use = {
+        "competes_with": competes if competes is not None else "__absent__",
+        "purpose": purpose,
+        "regions": ["US"],
+    }
     doc = plan(
         teachers=[
             {
@@ -182,9 +196,13 @@ def test_competes_with_absent_empty_or_named(
     )
     a = assess(doc, kb=KB)
     assert a.verdict == verdict
+    hits = [h for f in a.findings for h in f.rules if h.licence == "openai-services"]
     if competes is None:
-        hit = next(h for f in a.findings for h in f.rules if h.licence == "openai-services")
-        assert hit.status == "undetermined" and "intended_use.competes_with" in hit.missing
+        deny = next(h for h in hits if h.rule == "no-competing-models")
+        assert deny.status == "undetermined" and "intended_use.competes_with" in deny.missing
+    if competes is not None and verdict == "needs_review":
+        review = next(h for h in hits if h.rule == "unconfirmed-non-competing")
+        assert review.status == "applies" and "legal reviewer" in review.explanation
 
 
 # -- synthetic-data teachers ----------------------------------------------------------------------
@@ -253,7 +271,7 @@ def test_teacher_that_also_generated_data_uses_generated_text(plan: Plan) -> Non
             }
         ],
         datasets=_synthetic("g/gemini@1"),
-        use={"regions": ["US"]},
+        use={"regions": ["US"], "purpose": NARROW},
     )
     a = assess(doc, kb=KB)
     assert [t.model for t in a.teachers] == ["g/gemini@1"] and a.verdict == "permitted"

@@ -201,3 +201,40 @@ def test_duplicate_id_and_alias_collisions_are_errors(tmp_path: Path) -> None:
 def test_missing_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not a directory"):
         load_knowledge_base([tmp_path / "nope"])
+
+
+def test_every_competing_use_ban_sends_a_self_declaration_to_review() -> None:
+    """Terms that forbid competing use treat the same plan facts the same way (issue 12).
+
+    A plan's own "competes with nobody" for a general-purpose student used commercially or made
+    available goes to review under the same clause as the prohibition, and no allow or condition
+    rule of those terms can clear that plan.
+    """
+    checked = 0
+    for spec in KB.licences.values():
+        bans = [r for r in spec.rules if r.effect == "deny" and r.when.competes is True]
+        if not bans:
+            continue
+        checked += 1
+        reviews = [
+            r
+            for r in spec.rules
+            if r.effect == "review"
+            and r.when.competes is False
+            and r.when.general_purpose is True
+            and r.when.any_of is not None
+            and {(c.commercial, c.distributed) for c in r.when.any_of}
+            == {(True, None), (None, True)}
+        ]
+        assert reviews, f"{spec.id}: no review rule for a self-declared non-competing student"
+        assert reviews[0].clause in {b.clause for b in bans}, spec.id
+        assert "legal reviewer" in reviews[0].explain and "self-declaration" in reviews[0].explain
+        for r in spec.rules:
+            if r.effect in ("allow", "condition") and r.when.competes is False:
+                # only a narrow student, or one neither commercial nor made available
+                branches = r.when.any_of or [r.when]
+                assert r.when.general_purpose is False or all(
+                    b.general_purpose is False or (b.commercial is False and b.distributed is False)
+                    for b in branches
+                ), f"{spec.id} {r.id} could clear a commercial general-purpose student"
+    assert checked == 5

@@ -630,13 +630,23 @@ CASES: list[
     # provider terms
     (
         "openai-terms",
-        "non-competing student",
-        dict(teachers=[api("openai-terms", "openai")]),
+        "non-competing extraction tool",
+        dict(teachers=[api("openai-terms", "openai")], use={"purpose": "invoice field extraction"}),
         {},
         {},
         "conditional",
         True,
         ("openai-terms", "Content (ownership of Output)"),
+    ),
+    (
+        "openai-terms",
+        "general assistant that says it competes with nobody",
+        dict(teachers=[api("openai-terms", "openai")]),
+        {},
+        {},
+        "needs_review",
+        False,
+        ("openai-terms", "What you cannot do (use Output to develop competing models)"),
     ),
     (
         "openai-terms",
@@ -650,12 +660,24 @@ CASES: list[
     ),
     (
         "openai-services",
-        "API, competes with nobody",
-        dict(teachers=[api("openai-services", "openai")]),
+        "API, extraction tool that competes with nobody",
+        dict(
+            teachers=[api("openai-services", "openai")], use={"purpose": "invoice field extraction"}
+        ),
         {},
         {},
         "permitted",
         True,
+        ("openai-services", "3.3(e)"),
+    ),
+    (
+        "openai-services",
+        "API, general assistant that says it competes with nobody",
+        dict(teachers=[api("openai-services", "openai")]),
+        {},
+        {},
+        "needs_review",
+        False,
         ("openai-services", "3.3(e)"),
     ),
     (
@@ -744,8 +766,11 @@ CASES: list[
     ),
     (
         "gemini-api-terms",
-        "generated text, competes with nobody, US only",
-        dict(teachers=[api("gemini-api-terms", "google")], use={"regions": ["US"]}),
+        "generated text, summariser that competes with nobody, US only",
+        dict(
+            teachers=[api("gemini-api-terms", "google")],
+            use={"regions": ["US"], "purpose": "email summarisation tool"},
+        ),
         {},
         {},
         "permitted",
@@ -755,7 +780,10 @@ CASES: list[
     (
         "gemini-api-terms",
         "serving UK users: Paid Services",
-        dict(teachers=[api("gemini-api-terms", "google")]),
+        dict(
+            teachers=[api("gemini-api-terms", "google")],
+            use={"purpose": "email summarisation tool"},
+        ),
         {},
         {},
         "conditional",
@@ -765,7 +793,10 @@ CASES: list[
     (
         "gemini-api-terms",
         "logits from the API",
-        dict(teachers=[api("gemini-api-terms", "google", signals=["logits"])]),
+        dict(
+            teachers=[api("gemini-api-terms", "google", signals=["logits"])],
+            use={"purpose": "email summarisation tool"},
+        ),
         {},
         {},
         "needs_review",

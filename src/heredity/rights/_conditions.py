@@ -24,6 +24,7 @@ FACT_SOURCES: dict[str, str] = {
     "purpose": "intended_use.purpose",
     "commercial": "intended_use.commercial",
     "competes": "intended_use.competes_with",
+    "general_purpose": "intended_use.purpose",
     "monthly_active_users": "intended_use.monthly_active_users",
     "student_name": "student.name",
 }
@@ -114,7 +115,7 @@ def evaluate(cond: Condition, facts: dict[str, Any]) -> tuple[Result, list[str]]
             note(name, _match(test, facts.get(name)))
     if cond.purpose is not None:
         note("purpose", _contains(cond.purpose, facts.get("purpose")))
-    for name in ("commercial", "distributed", "competes"):
+    for name in ("commercial", "distributed", "competes", "general_purpose"):
         want = getattr(cond, name)
         if want is not None:
             have = facts.get(name)

@@ -75,12 +75,41 @@ def facts_hash(document: DistillationDocument) -> str:
     return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
 
 
+# Kinds of student the terms themselves give as specialised, non-competing models: OpenAI Services
+# Agreement 3.3(e) Permitted Exception (a) (models mainly meant to categorise, classify or organise
+# data, such as embeddings or classifiers) and Anthropic's support article 12326764 (classifiers,
+# summarisation, extraction tools). Word stems, matched at the start of a word.
+_SPECIALISED = re.compile(
+    r"\b(?:classif|categori[sz]|embedding|extract|summar|organi[sz](?:e|es|er|ers|ing)\b)",
+    re.IGNORECASE,
+)
+# Words that name a general-purpose kind of model: a narrow word beside them does not make the
+# student narrow ("a chat assistant that also summarises").
+_GENERAL = re.compile(
+    r"\b(?:general|assistant|chat|conversation|foundation|copilot|multi-?purpose|all-purpose)",
+    re.IGNORECASE,
+)
+
+
+def general_purpose(purpose: str | None) -> bool | None:
+    """Whether the plan's stated purpose makes the student general-purpose (None: not stated).
+
+    Fail closed: a student is narrow only when its purpose names one of the specialised kinds the
+    terms themselves call non-competing and no general-purpose kind; any other purpose (a
+    chatbot, an assistant, translation, ...) is general-purpose.
+    """
+    if purpose is None or not purpose.strip():
+        return None
+    return bool(_GENERAL.search(purpose)) or not _SPECIALISED.search(purpose)
+
+
 def _plan_facts(document: DistillationDocument) -> dict[str, Any]:
     use = document.intended_use
     facts: dict[str, Any] = {
         "method": document.method,
         "student_name": short_name(document.student.name),
         "purpose": None,
+        "general_purpose": None,
         "commercial": None,
         "distribution": None,
         "distributed": None,
@@ -91,6 +120,7 @@ def _plan_facts(document: DistillationDocument) -> dict[str, Any]:
     if use is not None:
         facts.update(
             purpose=use.purpose or None,
+            general_purpose=general_purpose(use.purpose),
             commercial=use.commercial,
             distribution=use.distribution,
             distributed=None if use.distribution is None else use.distribution != "internal",
@@ -160,7 +190,7 @@ def _judge(
                 source=spec.source_for(rule),
                 evidence=spec.evidence_for(rule),
                 status=status,
-                missing=[FACT_SOURCES.get(m, m) for m in missing],
+                missing=list(dict.fromkeys(FACT_SOURCES.get(m, m) for m in missing)),
             )
         )
     return hits

@@ -125,8 +125,10 @@ class Condition(_Strict):
     platform); ``access``; ``provider``; ``method``; ``signals`` (any overlap); intended use:
     ``commercial``, ``distribution``, ``distributed`` (made available outside the organisation),
     ``competes`` (the licensor is in ``competes_with``), ``monthly_active_users``, ``regions``;
-    ``purpose`` (words in ``intended_use.purpose``); ``student_base`` (licence ids and families
-    of the student's ``init_from`` lineage); ``student_name``.
+    ``purpose`` (words in ``intended_use.purpose``); ``general_purpose`` (derived from
+    ``intended_use.purpose``: false only when it names a specialised task the terms themselves
+    give as non-competing and no general-purpose kind); ``student_base`` (licence ids and
+    families of the student's ``init_from`` lineage); ``student_name``.
     """
 
     role: Match | None = None
@@ -141,6 +143,7 @@ class Condition(_Strict):
     commercial: bool | None = None
     distributed: bool | None = None
     competes: bool | None = None
+    general_purpose: bool | None = None
     monthly_active_users: Range | None = None
     student_name: NameTest | None = None
     any_of: list[Condition] | None = None
