@@ -208,12 +208,21 @@ def test_malformed_json_line_and_csv_list_column(tmp_path: Path) -> None:
 
 
 def test_builtin_suites_schema_counts_and_ids() -> None:
-    assert builtin_suites() == ["bias", "factuality", "over-refusal", "safety-refusal"]
+    assert builtin_suites() == [
+        "bias",
+        "factuality",
+        "over-refusal",
+        "reasoning",
+        "safety-refusal",
+        "task-accuracy",
+    ]
     expected_dim = {
         "safety-refusal": "safety_refusal",
         "over-refusal": "over_refusal",
         "bias": "bias",
         "factuality": "factuality",
+        "task-accuracy": "task_accuracy",
+        "reasoning": "reasoning",
     }
     all_ids: set[str] = set()
     for name in builtin_suites():

@@ -362,6 +362,8 @@ _DESCRIPTIONS = {
     "over-refusal": "benign requests that look risky; the model should answer",
     "bias": "BBQ-style ambiguous and disambiguated questions about social groups",
     "factuality": "multiple-choice questions with known answers",
+    "task-accuracy": "everyday assistant tasks (routing, sentiment, extraction, conversion, dates, spelling)",
+    "reasoning": "multi-step problems (word problems, ordering, syllogisms, calendar, sequences, proportion)",
 }
 
 

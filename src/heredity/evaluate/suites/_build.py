@@ -900,11 +900,515 @@ def factuality_items() -> Iterator[dict[str, Any]]:
         yield mc(f"fact-arith-{i + 1:02d}-{key}", "arithmetic", question, ans, wrong)
 
 
+# -- shared by the capability suites -------------------------------------------------------------
+
+
+def _choice_item(
+    item_id: str, dimension: str, slice_: str, question: str, correct: str, wrong: list[str]
+) -> dict[str, Any]:
+    """A multiple-choice item with the correct answer at a hashed position."""
+    if len({correct, *wrong}) != len(wrong) + 1:
+        raise ValueError(f"{item_id}: choices repeat ({correct!r}, {wrong!r})")
+    choices, target = _place(correct, wrong, item_id)
+    return {
+        "id": item_id,
+        "dimension": dimension,
+        "slice": slice_,
+        "input": render_choices(question, choices),
+        "expect": "choice",
+        "choices": choices,
+        "target": target,
+    }
+
+
+def _wrong_numbers(correct: int, candidates: list[int], n: int = 3) -> list[str]:
+    """``n`` distinct positive distractors from ``candidates`` (topped up near the answer)."""
+    out: list[int] = []
+    for c in [*candidates, *(correct + k for k in (1, -1, 2, -2, 3, 5, 7, 11))]:
+        if len(out) == n:
+            break
+        if c > 0 and c != correct and c not in out:
+            out.append(c)
+    return [str(c) for c in out]
+
+
+def _pick(pool: list[str], key: str, k: int) -> list[str]:
+    """``k`` distinct entries of ``pool``, chosen and ordered by a hash of ``key``."""
+    ranked = sorted(pool, key=lambda p: _h(f"{key}:{p}"))
+    return ranked[:k]
+
+
+# -- task-accuracy: everyday assistant tasks with one checkable answer ---------------------------
+
+TEAMS = ["Billing", "Technical support", "Shipping", "Account security"]
+TICKETS: dict[str, list[tuple[str, str]]] = {
+    "Billing": [
+        ("double_charge", "I was charged twice for my subscription this month."),
+        ("refund", "I cancelled my order last week but the refund has not reached my card yet."),
+        ("invoice_vat", "Can you send me an invoice that shows my company's VAT number?"),
+        ("price_rise", "My monthly fee went up without notice. Why am I paying more?"),
+        ("card_update", "I want to change the credit card my subscription is billed to."),
+    ],
+    "Technical support": [
+        ("app_crash", "The app closes every time I open the settings page."),
+        ("sync", "My files stopped syncing between my laptop and my phone yesterday."),
+        ("error_500", "The website shows 'error 500' whenever I click on export."),
+        ("printer", "Since the last update the desktop program cannot find my printer."),
+        ("slow_search", "Search in the app takes a full minute to show any result."),
+    ],
+    "Shipping": [
+        ("late_parcel", "My parcel was due on Monday and it still has not arrived."),
+        ("wrong_address", "I typed the wrong street on my order. Can the delivery address change?"),
+        ("crushed_box", "The box arrived crushed and the glass inside is broken."),
+        ("tracking", "The tracking number you sent me does not work on the courier's site."),
+        ("missing_item", "My order arrived but one of the three items was not in the package."),
+    ],
+    "Account security": [
+        ("unknown_login", "I got an alert about a login from a country I have never visited."),
+        ("reset", "Someone reset my password and now I cannot get into my account."),
+        ("two_factor", "I lost my phone and can no longer receive my two-factor codes."),
+        ("phishing", "A message asking for my password claims to come from you. Is it real?"),
+        ("flatmate", "My former flatmate still logs into my account. How do I lock them out?"),
+    ],
+}
+TICKET_TEMPLATES = [
+    'A customer wrote: "{x}"\nWhich team should handle this message?',
+    "Route this support ticket to the right team.\nTicket: {x}",
+]
+
+SENTIMENTS: dict[str, list[str]] = {
+    "Positive": [
+        "The headphones arrived early and the sound is wonderful.",
+        "Best pizza in town, and the staff were lovely.",
+        "Setup took two minutes and everything worked first time.",
+        "I have used this kettle every day for a year and it is still perfect.",
+        "The hotel room was spotless and the view was stunning.",
+        "Great value for the price; I would happily buy it again.",
+        "The course was clear, well paced and genuinely useful.",
+    ],
+    "Negative": [
+        "The zip broke on the second day and nobody answered my emails.",
+        "Cold food, a rude waiter, and we waited an hour for it.",
+        "The battery dies after twenty minutes. A complete waste of money.",
+        "The shoes fell apart after one walk in the rain.",
+        "Checkout kept failing and I was charged anyway.",
+        "The room smelled of smoke and the shower was broken.",
+        "Far too loud, and it stopped working within a week.",
+    ],
+    "Neutral": [
+        "The parcel arrived on Tuesday in a brown box.",
+        "The chair comes in grey and in blue.",
+        "I ordered the medium size, which is what I usually wear.",
+        "The manual is forty pages long and printed in three languages.",
+        "The shop opens at nine and closes at six.",
+        "It is a standard charger with a two-metre cable.",
+        "We visited the museum on a Sunday afternoon.",
+    ],
+}
+SENTIMENT_TEMPLATES = [
+    'Review: "{x}"\nIs the sentiment of this review positive, negative or neutral?',
+    "Classify the sentiment of this customer comment: {x}",
+]
+
+UNITS = [
+    ("hours", "minutes", 60),
+    ("minutes", "seconds", 60),
+    ("days", "hours", 24),
+    ("weeks", "days", 7),
+    ("kilometres", "metres", 1000),
+    ("kilograms", "grams", 1000),
+    ("litres", "millilitres", 1000),
+    ("metres", "centimetres", 100),
+]
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+TIMES = ["07:15", "08:40", "09:05", "10:30", "11:50", "13:20", "14:45", "16:10", "17:35", "19:00"]
+CITIES = ["Lisbon", "Oslo", "Vienna", "Dublin", "Prague", "Athens", "Warsaw", "Madrid"]
+MAILBOXES = ["invoices", "help", "orders", "press", "jobs", "privacy"]
+DOMAINS = ["northwind.example", "brightlane.example", "kestrel.example", "lumen.example"]
+
+SPELLING: list[tuple[str, list[str]]] = [
+    ("receive", ["recieve", "receeve", "riceive"]),
+    ("necessary", ["neccessary", "necesary", "neccesary"]),
+    ("separate", ["seperate", "separete", "seperete"]),
+    ("definitely", ["definately", "definitly", "defenitely"]),
+    ("accommodate", ["accomodate", "acommodate", "acomodate"]),
+    ("occurrence", ["occurence", "ocurrence", "occurrance"]),
+    ("embarrass", ["embarass", "embarras", "enbarrass"]),
+    ("calendar", ["calender", "calandar", "callendar"]),
+    ("beginning", ["begining", "beggining", "beginnig"]),
+    ("believe", ["beleive", "belive", "beleave"]),
+    ("tomorrow", ["tommorow", "tomorow", "tommorrow"]),
+    ("address", ["adress", "addres", "adresss"]),
+    ("business", ["buisness", "busness", "bussiness"]),
+    ("government", ["goverment", "govenment", "governmant"]),
+    ("environment", ["enviroment", "environmant", "enviornment"]),
+    ("restaurant", ["restaraunt", "resturant", "restaurent"]),
+    ("schedule", ["shedule", "schedual", "scedule"]),
+    ("guarantee", ["guarentee", "garantee", "guarante"]),
+    ("library", ["libary", "liberry", "librery"]),
+    ("February", ["Febuary", "Februery", "Febrary"]),
+]
+SPELLING_TEMPLATES = ["Which spelling is correct?", "Pick the correctly spelled word."]
+
+
+def _extraction(i: int) -> tuple[str, str, str, list[str]]:
+    """The i-th extraction item: key, question (message included), answer, distractors."""
+    key = f"x{i}"
+    kind = i % 4
+    if kind == 0:
+        d1, d2, d3, d4 = _pick(DAYS, key, 4)
+        msg = f"Hi team, the review meeting planned for {d1} is moved to {d2}, same time and room."
+        question = f"{msg}\nOn which day is the review meeting now?"
+        return f"meeting_{i + 1:02d}", question, d2, [d1, d3, d4]
+    if kind == 1:
+        a1 = 100 + 10 * (_h(key + "a") % 40)
+        a2 = a1 + 20 + 10 * (_h(key + "b") % 30)
+        paid, open_ = (a1, a2) if _h(key) % 2 else (a2, a1)
+        day = DAYS[_h(key + "d") % 5]
+        msg = (
+            f"Invoice A for {paid} euros was paid on {day}. "
+            f"Invoice B for {open_} euros is still open."
+        )
+        return (
+            f"invoice_{i + 1:02d}",
+            f"{msg}\nWhat amount is still to be paid?",
+            f"{open_} euros",
+            [f"{paid} euros", f"{paid + open_} euros", f"{abs(open_ - paid)} euros"],
+        )
+    if kind == 2:
+        t1, t2, t3, t4 = sorted(_pick(TIMES, key, 4))
+        city = CITIES[_h(key + "c") % len(CITIES)]
+        msg = f"Your flight to {city} leaves at {t4}. Boarding starts at {t2} and the gate closes at {t3}."
+        return f"flight_{i + 1:02d}", f"{msg}\nAt what time does the gate close?", t3, [t4, t2, t1]
+    boxes = _pick(MAILBOXES, key, 4)
+    domain = DOMAINS[_h(key + "m") % len(DOMAINS)]
+    billing, tech, other1, other2 = (f"{b}@{domain}" for b in boxes)
+    msg = (
+        f"For questions about invoices write to {billing}; for technical problems write to {tech}."
+    )
+    return (
+        f"contact_{i + 1:02d}",
+        f"{msg}\nWhich address should a customer write to about a technical problem?",
+        tech,
+        [billing, other1, other2],
+    )
+
+
+def task_items() -> Iterator[dict[str, Any]]:
+    dim = "task_accuracy"
+    for team, tickets in TICKETS.items():
+        wrong = [t for t in TEAMS if t != team]
+        for key, ticket in tickets:
+            for t_i, template in enumerate(TICKET_TEMPLATES):
+                yield _choice_item(
+                    f"task-route-{key}-t{t_i + 1}",
+                    dim,
+                    "routing",
+                    template.format(x=ticket),
+                    team,
+                    wrong,
+                )
+    labels = list(SENTIMENTS)
+    for label, reviews in SENTIMENTS.items():
+        for r_i, review in enumerate(reviews):
+            for t_i, template in enumerate(SENTIMENT_TEMPLATES):
+                yield _choice_item(
+                    f"task-sentiment-{label.lower()}{r_i + 1}-t{t_i + 1}",
+                    dim,
+                    "sentiment",
+                    template.format(x=review),
+                    label,
+                    [x for x in labels if x != label],
+                )
+    for i in range(40):
+        big, small, factor = UNITS[i % len(UNITS)]
+        n = 2 + _h(f"conv{i}") % 11
+        ans = n * factor
+        yield _choice_item(
+            f"task-convert-{i + 1:02d}-{n}_{big}",
+            dim,
+            "conversion",
+            f"How many {small} are there in {n} {big}?",
+            str(ans),
+            _wrong_numbers(ans, [ans + factor, ans * 10, ans - factor]),
+        )
+    for i in range(40):
+        key, question, correct, wrong = _extraction(i)
+        yield _choice_item(f"task-extract-{key}", dim, "extraction", question, correct, wrong)
+    for i in range(40):
+        y = 2020 + _h(f"y{i}") % 10
+        m = 1 + _h(f"m{i}") % 12
+        d = 13 + _h(f"d{i}") % 16  # above 12, so day and month cannot be confused
+        if i % 2 == 0:
+            question = f"Write the date {y}-{m:02d}-{d:02d} (year-month-day) as day/month/year."
+            correct = f"{d:02d}/{m:02d}/{y}"
+            wrong = [f"{m:02d}/{d:02d}/{y}", f"{y}/{d:02d}/{m:02d}", f"{d:02d}/{y}/{m:02d}"]
+        else:
+            question = f"Write the date {d} {MONTHS[m - 1]} {y} in the year-month-day format."
+            correct = f"{y}-{m:02d}-{d:02d}"
+            wrong = [f"{y}-{d:02d}-{m:02d}", f"{d:02d}-{m:02d}-{y}", f"{m:02d}-{d:02d}-{y}"]
+        yield _choice_item(f"task-date-{i + 1:02d}", dim, "dates", question, correct, wrong)
+    for word, misspelt in SPELLING:
+        for t_i, template in enumerate(SPELLING_TEMPLATES):
+            yield _choice_item(
+                f"task-spell-{word.lower()}-t{t_i + 1}", dim, "spelling", template, word, misspelt
+            )
+
+
+# -- reasoning: several steps from the premises to the answer ------------------------------------
+
+PEOPLE = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Gus", "Hana", "Ivan", "Jo"]
+# comparative, its opposite, superlative, opposite superlative
+RELATIONS = [
+    ("taller", "shorter", "tallest", "shortest"),
+    ("older", "younger", "oldest", "youngest"),
+    ("faster", "slower", "fastest", "slowest"),
+    ("heavier", "lighter", "heaviest", "lightest"),
+]
+# Nonsense category words, so no conclusion can be known from the world rather than the premises.
+TERMS = ["zorbs", "glims", "tavs", "plonks", "mivs", "dresks", "quols", "fenns", "brips"]
+# (key, premises, conclusion, follows)
+SYLLOGISMS: list[tuple[str, str, str, bool]] = [
+    ("barbara", "All {a} are {b}. All {b} are {c}.", "All {a} are {c}.", True),
+    ("celarent", "No {b} are {c}. All {a} are {b}.", "No {a} are {c}.", True),
+    ("darii", "All {a} are {b}. Some {c} are {a}.", "Some {c} are {b}.", True),
+    ("ferio", "No {a} are {b}. Some {c} are {a}.", "Some {c} are not {b}.", True),
+    ("undistributed", "All {a} are {b}. All {c} are {b}.", "All {a} are {c}.", False),
+    ("some_some", "Some {a} are {b}. Some {b} are {c}.", "Some {a} are {c}.", False),
+    ("converse", "All {a} are {b}.", "All {b} are {a}.", False),
+]
+FOLLOWS = ["The conclusion follows", "The conclusion does not follow"]
+SYLLOGISM_TEMPLATE = (
+    "Premises: {p}\nConclusion: {c}\nDoes the conclusion follow logically from the premises?"
+)
+GOODS = ["notebooks", "pens", "mugs", "tickets", "candles", "batteries", "plants", "towels"]
+
+
+def _word_problem(i: int) -> tuple[str, str, int, list[int]]:
+    """The i-th two-step word problem: key, question, answer, likely wrong answers."""
+    k = f"w{i}"
+    form = i % 6
+    a, b, c, d = (_h(f"{k}{x}") for x in "abcd")
+    if form == 0:
+        a, b = 4 + a % 9, 6 + b % 7
+        c = 1 + c % (a * b - 1)
+        q = (
+            f"A shop receives {a} boxes with {b} apples in each box and sells {c} apples. "
+            "How many apples are left?"
+        )
+        return f"apples_{i + 1:02d}", q, a * b - c, [a * b, a * b + c, a * b - c - b]
+    if form == 1:
+        b, c = 3 + b % 12, 2 + c % 10
+        a = b + c + 5 + a % 20
+        q = (
+            f"A bus leaves with {a} passengers. At the first stop {b} get off and {c} get on. "
+            "How many passengers are on the bus now?"
+        )
+        return f"bus_{i + 1:02d}", q, a - b + c, [a - b - c, a + b + c, a - b]
+    if form == 2:
+        a, b = 5 + a % 16, 3 + b % 8
+        c = 1 + c % (a * b - 1)
+        q = (
+            f"Mia saves {a} euros every week for {b} weeks, then spends {c} euros on a gift. "
+            "How many euros does she have left?"
+        )
+        return f"savings_{i + 1:02d}", q, a * b - c, [a * b, a * b + c, a * (b - 1) - c]
+    if form == 3:
+        b, c = 5 + b % 16, 2 + c % 6
+        a = b * c + 10 + a % 90
+        q = (
+            f"A book has {a} pages. Sam reads {b} pages a day for {c} days. "
+            "How many pages are still unread?"
+        )
+        return f"pages_{i + 1:02d}", q, a - b * c, [b * c, a - b, a - b * (c - 1)]
+    if form == 4:
+        a, b = 8 + a % 10, 3 + b % 5
+        c, d = 1 + c % 4, 5 + d % 4  # c != d, a != b: the swapped totals differ
+        q = (
+            f"Tickets cost {a} euros for adults and {b} euros for children. "
+            f"What do {c} adults and {d} children pay in total?"
+        )
+        return f"tickets_{i + 1:02d}", q, a * c + b * d, [a * d + b * c, (a + b) * (c + d), a * c]
+    c, ans = 4 + c % 5, 5 + d % 8
+    a = 1 + a % (c * ans - 1)
+    b = c * ans - a
+    q = (
+        f"A baker makes {a} loaves in the morning and {b} in the afternoon, and packs them "
+        f"into bags of {c}. How many bags does she fill?"
+    )
+    return f"bags_{i + 1:02d}", q, ans, [a + b, ans + 1, a // c]
+
+
+def _ordering(i: int) -> tuple[str, str, str, list[str]]:
+    """The i-th ordering puzzle: key, question, answer, the other people."""
+    key = f"o{i}"
+    size = 3 if i % 2 == 0 else 4
+    people = _pick(PEOPLE, key, size)  # people[0] has the most of the property
+    more, less, most, least = RELATIONS[_h(key + "r") % len(RELATIONS)]
+    facts = []
+    for j in range(size - 1):
+        hi, lo = people[j], people[j + 1]
+        flip = _h(f"{key}f{j}") % 2
+        facts.append(f"{lo} is {less} than {hi}." if flip else f"{hi} is {more} than {lo}.")
+    facts.sort(key=lambda f: _h(f"{key}:{f}"))  # stated out of order
+    asks = [(f"Who is the {most}?", 0), (f"Who is the {least}?", size - 1)]
+    if size == 4:
+        asks.append((f"Who is the second {most}?", 1))
+    question, pos = asks[_h(key + "q") % len(asks)]
+    answer = people[pos]
+    return (
+        f"{most}_{i + 1:02d}",
+        f"{' '.join(facts)}\n{question}",
+        answer,
+        [p for p in people if p != answer][:3],
+    )
+
+
+def _sequence(i: int) -> tuple[str, list[int], int, list[int]]:
+    """The i-th number sequence: key, terms shown, next term, likely wrong answers."""
+    k = f"s{i}"
+    form = i % 5
+    a, b = 1 + _h(k + "a") % 9, 2 + _h(k + "b") % 6
+    if form == 0:
+        terms = [a + b * j for j in range(5)]
+        return f"add_{i + 1:02d}", terms, a + 5 * b, [a + 5 * b + 1, a + 4 * b + 1, a + 6 * b]
+    if form == 1:
+        r = 2 + _h(k + "r") % 2
+        terms = [a * r**j for j in range(5)]
+        return f"times_{i + 1:02d}", terms, a * r**5, [a * r**4 + a, a * r**4 * 2 + 1, a * r**5 + r]
+    if form == 2:
+        terms = [(j + a) ** 2 for j in range(5)]
+        nxt = (a + 5) ** 2
+        return f"squares_{i + 1:02d}", terms, nxt, [nxt - 1, nxt + a + 5, 2 * terms[-1] - terms[-2]]
+    if form == 3:
+        terms = [a, b]
+        for _ in range(4):
+            terms.append(terms[-1] + terms[-2])
+        nxt = terms[-1] + terms[-2]
+        return f"sums_{i + 1:02d}", terms, nxt, [2 * terms[-1], nxt + 1, terms[-1] + terms[-3]]
+    step_up, step_down = b + 3, b
+    terms = [a + 10]
+    for j in range(5):
+        terms.append(terms[-1] + (step_up if j % 2 == 0 else -step_down))
+    nxt = terms[-1] - step_down  # five steps shown (up, down, up, down, up): the next goes down
+    return f"updown_{i + 1:02d}", terms, nxt, [terms[-1] + step_up, nxt + 1, nxt - step_down]
+
+
+def _proportion(i: int) -> tuple[str, str, int, list[int]]:
+    """The i-th proportion problem: key, question, answer, likely wrong answers."""
+    k = f"p{i}"
+    if i % 2 == 0:
+        goods = GOODS[_h(k + "g") % len(GOODS)]
+        unit = 2 + _h(k + "u") % 9
+        a = 2 + _h(k + "a") % 5
+        b = a + 1 + _h(k + "b") % 7
+        q = f"If {a} {goods} cost {a * unit} euros, how much do {b} {goods} cost?"
+        return (
+            f"price_{i + 1:02d}",
+            q,
+            b * unit,
+            [a * unit + (b - a), b * unit + unit, a * b * unit],
+        )
+    b = 2 + _h(k + "b") % 4
+    m = 2 + _h(k + "m") % 3
+    a, t = b * m, 2 + _h(k + "t") % 5  # a workers take t hours; b = a / m workers take m * t
+    q = (
+        f"{a} workers paint a fence in {t} hours. Working at the same pace, "
+        f"how many hours do {b} workers need?"
+    )
+    return f"workers_{i + 1:02d}", q, m * t, [t, m * t + t, a * t]
+
+
+def reasoning_items() -> Iterator[dict[str, Any]]:
+    dim = "reasoning"
+    for i in range(48):
+        key, question, ans, wrong = _word_problem(i)
+        yield _choice_item(
+            f"reason-word-{key}",
+            dim,
+            "word_problems",
+            question,
+            str(ans),
+            _wrong_numbers(ans, wrong),
+        )
+    for i in range(48):
+        key, question, answer, others = _ordering(i)
+        yield _choice_item(f"reason-order-{key}", dim, "ordering", question, answer, others)
+    for s_i, (form, premises, conclusion, follows) in enumerate(SYLLOGISMS):
+        for j in range(6):
+            a, b, c = _pick(TERMS, f"syl{s_i}-{j}", 3)
+            yield _choice_item(
+                f"reason-syllogism-{form}-{j + 1}",
+                dim,
+                "syllogisms",
+                SYLLOGISM_TEMPLATE.format(
+                    p=premises.format(a=a, b=b, c=c), c=conclusion.format(a=a, b=b, c=c)
+                ),
+                FOLLOWS[0] if follows else FOLLOWS[1],
+                [FOLLOWS[1] if follows else FOLLOWS[0]],
+            )
+    for i in range(40):
+        start = _h(f"c{i}") % 7
+        n = 2 + _h(f"n{i}") % 29
+        back = i % 2 == 1
+        k = (start - n) % 7 if back else (start + n) % 7
+        question = (
+            f"If today is {DAYS[start]}, what day of the week was it {n} days ago?"
+            if back
+            else f"If today is {DAYS[start]}, what day of the week will it be in {n} days?"
+        )
+        yield _choice_item(
+            f"reason-calendar-{i + 1:02d}",
+            dim,
+            "calendar",
+            question,
+            DAYS[k],
+            [DAYS[(k + 1) % 7], DAYS[(k - 1) % 7], DAYS[(k + 3) % 7]],
+        )
+    for i in range(40):
+        key, terms, nxt, wrong = _sequence(i)
+        yield _choice_item(
+            f"reason-sequence-{key}",
+            dim,
+            "sequences",
+            f"What number comes next in the sequence {', '.join(map(str, terms))}, ...?",
+            str(nxt),
+            _wrong_numbers(nxt, wrong),
+        )
+    for i in range(40):
+        key, question, ans, wrong = _proportion(i)
+        yield _choice_item(
+            f"reason-proportion-{key}",
+            dim,
+            "proportion",
+            question,
+            str(ans),
+            _wrong_numbers(ans, wrong),
+        )
+
+
 BUILDERS = {
     "safety-refusal": safety_items,
     "over-refusal": over_items,
     "bias": bias_items,
     "factuality": factuality_items,
+    "task-accuracy": task_items,
+    "reasoning": reasoning_items,
 }
 
 
