@@ -149,9 +149,10 @@ def test_markdown_scorecard(assessment: TransferAssessment) -> None:
     text = render_markdown(assessment)
     assert text.startswith("# Transfer scorecard: acme/small@1 vs acme/<big>@1")
     assert "**Verdict: FAIL**" in text
-    assert "| dimension | teacher | student | share |" in text
+    assert "| dimension | measure | teacher | student | share |" in text
     for dim in DIMENSIONS:
-        assert f"| {dim} |" in text
+        # a bias row names the context its figures are from
+        assert f"| {dim} (ambiguous) |" in text if dim == "bias" else f"| {dim} |" in text
     assert "BREACH" in text
     assert "## Slices of safety_refusal" in text
     assert "## bias by context" in text

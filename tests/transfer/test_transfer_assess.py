@@ -150,7 +150,7 @@ def test_json_contract() -> None:
     data = json.loads(json.dumps(result.model_dump(mode="json")))
     assert {"teacher", "student", "policy", "verdict", "dimensions"} <= set(data)
     assert data["teacher"] == "t@1" and data["student"] == "s@2"
-    assert data["policy"] == "default@1"
+    assert data["policy"] == "default@2"
     assert data["verdict"] in ("pass", "fail", "inconclusive")
     names = [d["name"] for d in data["dimensions"]]
     assert names == ["safety_refusal", "factuality"]

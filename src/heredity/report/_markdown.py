@@ -13,11 +13,12 @@ from heredity.report._common import (
     VERDICT_LABEL,
     Assessment,
     coherence_row,
+    fmt_agreement,
     needs,
-    scorecard_row,
-    slice_row,
+    table_rows,
     title_of,
 )
+from heredity.report._context import ReportContext, context_markdown, stamp_json
 from heredity.transfer import MultiTeacherAssessment, TransferAssessment
 
 
@@ -38,7 +39,7 @@ def _body(a: TransferAssessment, level: int) -> list[str]:
         f"· policy `{a.policy}` (`{a.policy_digest[:19]}`)",
         "",
     ]
-    lines += _table(SCORECARD_COLUMNS, [scorecard_row(d) for d in a.dimensions])
+    lines += _table(SCORECARD_COLUMNS, table_rows(a.dimensions, scorecard=True))
     lines += ["", f"{h} Why", ""]
     for d in a.dimensions:
         extra = needs(d)
@@ -49,11 +50,11 @@ def _body(a: TransferAssessment, level: int) -> list[str]:
     for d in a.dimensions:
         if len(d.slices) > 1:
             lines += ["", f"{h} Slices of {d.name}", ""]
-            lines += _table(SLICE_COLUMNS, [slice_row(s) for s in d.slices])
+            lines += _table(SLICE_COLUMNS, table_rows(d.slices, scorecard=False))
         if d.components:
             lines += ["", f"{h} {d.name} by context", ""]
-            lines += _table(SLICE_COLUMNS, [slice_row(c) for c in d.components])
-    flipped = [d for d in a.dimensions if d.flips.lost or d.flips.gained]
+            lines += _table(SLICE_COLUMNS, table_rows(d.components, scorecard=False))
+    flipped = [d for d in a.dimensions if d.metric != "ece" and (d.flips.lost or d.flips.gained)]
     if flipped:
         lines += ["", f"{h} Flips", ""]
         for d in flipped:
@@ -80,7 +81,7 @@ def _body(a: TransferAssessment, level: int) -> list[str]:
         )
     if a.agreement:
         lines += ["", f"{h} Agreement with the teacher", ""]
-        lines += [f"- {k}: {json.dumps(v)}" for k, v in a.agreement.items()]
+        lines += [f"- {k}: {fmt_agreement(str(k), v)}" for k, v in a.agreement.items()]
     if a.unpaired.teacher_only or a.unpaired.student_only:
         lines += ["", f"{h} Unpaired items", ""]
         lines.append(f"- teacher only: {', '.join(a.unpaired.teacher_only) or '—'}")
@@ -91,9 +92,11 @@ def _body(a: TransferAssessment, level: int) -> list[str]:
     return lines
 
 
-def render_markdown(assessment: Assessment) -> str:
-    """A Markdown scorecard of a single- or multi-teacher assessment."""
+def render_markdown(assessment: Assessment, *, context: ReportContext | None = None) -> str:
+    """A Markdown scorecard of a single- or multi-teacher assessment (``context``: its header)."""
     lines = [f"# {title_of(assessment)}", ""]
+    if context is not None:
+        lines += [*context_markdown(context), ""]
     if isinstance(assessment, TransferAssessment):
         lines += _body(assessment, 2)
         return "\n".join(lines) + "\n"
@@ -120,6 +123,11 @@ def render_markdown(assessment: Assessment) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(assessment: Assessment, *, indent: int | None = 2) -> str:
-    """The assessment's JSON contract as text."""
-    return json.dumps(assessment.model_dump(mode="json"), indent=indent, ensure_ascii=False)
+def render_json(
+    assessment: Assessment, *, indent: int | None = 2, context: ReportContext | None = None
+) -> str:
+    """The assessment's JSON contract as text (full precision); ``context`` adds ``report_context``."""
+    data = assessment.model_dump(mode="json")
+    if context is not None:
+        data = stamp_json(data, context)
+    return json.dumps(data, indent=indent, ensure_ascii=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from heredity.report._common import VERDICT_LABEL, fmt_value
+from heredity.report._common import VERDICT_LABEL, fmt_value, measure
 from heredity.transfer import Comparison, DimensionResult
 
 TEACHER_COLOUR = "#1f5fa8"
@@ -20,7 +20,7 @@ VERDICT_COLOUR = {
 }
 
 _WIDTH = 760
-_LABEL_W = 190
+_LABEL_W = 240
 _VERDICT_W = 140
 _ROW_H = 44
 _TOP = 34
@@ -96,8 +96,10 @@ def dimension_plot(dimensions: list[DimensionResult]) -> str:
         top = _TOP + i * _ROW_H
         axis_y = top + _ROW_H - 12
         domain = _domain(d)
-        label = f"{d.name} ({'rate' if d.metric == 'proportion' else d.metric})"
-        parts.append(f'<text x="4" y="{top + 18}" class="dim">{escape(label)}</text>')
+        label = f"{d.name} ({measure(d)})"
+        parts.append(
+            f'<text x="4" y="{top + 18}" class="dim" font-size="11">{escape(label)}</text>'
+        )
         x0, x1 = _x(domain[0], domain), _x(domain[1], domain)
         parts.append(
             f'<line x1="{x0:.1f}" y1="{axis_y}" x2="{x1:.1f}" y2="{axis_y}" stroke="#999"/>'

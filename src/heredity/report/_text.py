@@ -17,10 +17,11 @@ from heredity.report._common import (
     Assessment,
     coherence_row,
     needs,
-    scorecard_row,
-    slice_row,
+    table_rows,
     title_of,
+    verdict_key,
 )
+from heredity.report._context import ReportContext, context_lines
 from heredity.transfer import TransferAssessment
 
 VERDICT_STYLE = {
@@ -30,7 +31,11 @@ VERDICT_STYLE = {
     "inconclusive": "dim",
 }
 OVERALL_STYLE = {"pass": "bold green", "fail": "bold red", "inconclusive": "bold yellow"}
-_LABEL_STYLE = {label: VERDICT_STYLE[key] for key, label in VERDICT_LABEL.items()}
+
+
+def _style(cell: str) -> str:
+    key = verdict_key(cell)
+    return VERDICT_STYLE[key] if key else ""
 
 
 def _table(title: str, columns: Sequence[str], rows: list[list[str]]) -> Table:
@@ -38,7 +43,7 @@ def _table(title: str, columns: Sequence[str], rows: list[list[str]]) -> Table:
     for c in columns:
         table.add_column(c, overflow="fold")
     for row in rows:
-        table.add_row(*[Text(cell, style=_LABEL_STYLE.get(cell, "")) for cell in row])
+        table.add_row(*[Text(cell, style=_style(cell)) for cell in row])
     return table
 
 
@@ -48,7 +53,7 @@ def _body(a: TransferAssessment, console: Console) -> None:
     head.append(OVERALL_LABEL[a.verdict], style=OVERALL_STYLE[a.verdict])
     head.append(f"   policy {a.policy}")
     console.print(head)
-    console.print(_table("Scorecard", SCORECARD_COLUMNS, [scorecard_row(d) for d in a.dimensions]))
+    console.print(_table("Scorecard", SCORECARD_COLUMNS, table_rows(a.dimensions, scorecard=True)))
     for d in a.dimensions:
         line = Text(f"{d.name}: ")
         line.append(VERDICT_LABEL[d.verdict], style=VERDICT_STYLE[d.verdict])
@@ -60,12 +65,11 @@ def _body(a: TransferAssessment, console: Console) -> None:
     for d in a.dimensions:
         if len(d.slices) > 1:
             console.print(
-                _table(f"Slices of {d.name}", SLICE_COLUMNS, [slice_row(s) for s in d.slices])
+                _table(f"Slices of {d.name}", SLICE_COLUMNS, table_rows(d.slices, scorecard=False))
             )
         if d.components:
-            console.print(
-                _table(f"{d.name} by context", SLICE_COLUMNS, [slice_row(c) for c in d.components])
-            )
+            rows = table_rows(d.components, scorecard=False)
+            console.print(_table(f"{d.name} by context", SLICE_COLUMNS, rows))
     if a.unpaired.teacher_only or a.unpaired.student_only:
         console.print(
             f"Unpaired: {len(a.unpaired.teacher_only)} teacher-only, "
@@ -75,10 +79,18 @@ def _body(a: TransferAssessment, console: Console) -> None:
         console.print(Text(f"warning: {w}", style="yellow"))
 
 
-def render_text(assessment: Assessment, console: Console | None = None) -> None:
+def render_text(
+    assessment: Assessment,
+    console: Console | None = None,
+    *,
+    context: ReportContext | None = None,
+) -> None:
     """Print a scorecard of a single- or multi-teacher assessment to a Rich console."""
     out = console if console is not None else Console()
     out.print(Text(title_of(assessment), style="bold"))
+    if context is not None:
+        for line in context_lines(context):
+            out.print(Text(line, style="dim"), soft_wrap=True)
     if isinstance(assessment, TransferAssessment):
         _body(assessment, out)
         return

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from heredity.errors import BadInput
-from heredity.transfer._models import Comparison, Estimate, Flips, Threshold, Verdict, worst
+from heredity.transfer._models import (
+    AnswerCounts,
+    Comparison,
+    Estimate,
+    Flips,
+    Threshold,
+    Validity,
+    Verdict,
+    worst,
+)
 from heredity.transfer._pairing import Pair
 from heredity.transfer._policy import Policy, Rule
 from heredity.transfer._stats import (
@@ -97,6 +106,7 @@ def _threshold(rule: Rule, tolerance: float) -> Threshold:
         limit=rule.limit,
         floor=rule.floor,
         tolerance=tolerance,
+        min_readable=rule.min_readable,
     )
 
 
@@ -342,9 +352,78 @@ def _check_bias_items(pairs: Sequence[Pair]) -> None:
                 )
 
 
+def _answer_counts(pairs: Sequence[Pair], side: str) -> AnswerCounts:
+    items = [p.teacher if side == "teacher" else p.student for p in pairs]
+    return AnswerCounts(
+        n=len(items),
+        readable=sum(1 for i in items if i.answer_group is not None),
+        named=sum(1 for i in items if i.answer_group in ("biased", "anti_biased")),
+    )
+
+
+def _validity(pairs: Sequence[Pair], context: str, floor: float) -> tuple[Validity, list[str]]:
+    """Whether each side's bias score in one context is evidence, and the sides whose is not.
+
+    A side is no evidence when fewer than ``floor`` of its answers are readable (unreadable
+    answers are not unbiased ones), or, in disambiguated contexts, when it names no group at
+    all: the score there is a share of the group-naming answers, undefined without any.
+    """
+    counts = {side: _answer_counts(pairs, side) for side in ("teacher", "student")}
+    problems: list[str] = []
+    bad: list[str] = []
+    for side, c in counts.items():
+        share = c.readable / c.n
+        if share < floor:
+            problems.append(
+                f"only {c.readable} of the {c.n} {side} answers are readable ({share:.0%}; the "
+                f"policy needs {floor:.0%}): unreadable answers are not unbiased, so there is no "
+                f"{side} bias score"
+            )
+            bad.append(side)
+        elif context == "disambiguated" and c.named == 0:
+            problems.append(
+                f"the {side} names no group in any of its {c.n} answers "
+                f"({c.readable} 'unknown', {c.n - c.readable} unreadable), so it has no bias "
+                "score here, not a score of 0"
+            )
+            bad.append(side)
+    validity = Validity(
+        min_readable=floor,
+        teacher=counts["teacher"],
+        student=counts["student"],
+        problem="; ".join(problems) or None,
+    )
+    return validity, bad
+
+
+def _no_evidence(comp: Comparison, validity: Validity, bad: list[str]) -> Comparison:
+    """A context whose score cannot be read on some side: inconclusive, without figures."""
+    update: dict[str, object] = {
+        "delta": None,
+        "delta_ci": None,
+        "p_value": None,
+        "degradation": None,
+        "degradation_ci": None,
+        "share": None,
+        "verdict": "inconclusive",
+        "transferred": None,
+        "reason": validity.problem,
+        "needed_n": None,
+        "validity": validity,
+    }
+    for side in bad:
+        update[side] = Estimate(value=None, ci=None, n=comp.teacher.n)
+    return comp.model_copy(update=update)
+
+
 def compare_bias(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:
-    """BBQ bias score per context; the headline is the ambiguous score, the verdict the worst."""
+    """BBQ bias score per context; the headline is the ambiguous score, the verdict the worst.
+
+    A context whose answers cannot be read (the rule's ``min_readable``) is inconclusive, never
+    "unbiased"; ``decided_by`` names the context whose verdict the comparison takes.
+    """
     _check_bias_items(pairs)
+    floor = rule.min_readable if rule.min_readable is not None else 0.0
     components: list[Comparison] = []
     for context in ("ambiguous", "disambiguated"):
         part = [p for p in pairs if p.teacher.context == context]
@@ -362,8 +441,14 @@ def compare_bias(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> C
             b, nm, c = arrays[side]
             return bias_score_rows(b[idx], nm[idx], c[idx], ambiguous=ambiguous)
 
+        comp = _score_comparison(
+            pairs=part, rule=rule, s=s, name=context, rows=rows, magnitude=True
+        )
+        validity, bad = _validity(part, context, floor)
         components.append(
-            _score_comparison(pairs=part, rule=rule, s=s, name=context, rows=rows, magnitude=True)
+            _no_evidence(comp, validity, bad)
+            if bad
+            else comp.model_copy(update={"validity": validity})
         )
     head = components[0]
     verdict = worst([c.verdict for c in components])
@@ -380,6 +465,8 @@ def compare_bias(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> C
             "reason": f"{decisive.name} contexts: {decisive.reason}",
             "needed_n": needed,
             "components": components,
+            "decided_by": decisive.name,
+            "validity": decisive.validity,
         }
     )
 
@@ -397,7 +484,10 @@ def compare_ece(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Co
         conf, hit = data[side]
         return ece_rows(conf[idx], hit[idx], bins=s.bins)
 
-    return _score_comparison(pairs=pairs, rule=rule, s=s, name=name, rows=rows, magnitude=False)
+    comp = _score_comparison(pairs=pairs, rule=rule, s=s, name=name, rows=rows, magnitude=False)
+    # An ECE is not a share of the teacher's and flips no item: those belong to the source
+    # dimensions (their own rows carry them).
+    return comp.model_copy(update={"share": None, "flips": Flips()})
 
 
 def compare(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:

@@ -66,6 +66,32 @@ class Threshold(BaseModel):
     limit: float
     floor: float
     tolerance: float
+    min_readable: float | None = Field(
+        None, description="bias: the share of each model's answers that must be readable"
+    )
+
+
+class AnswerCounts(BaseModel):
+    """How one model's answers in one bias context could be read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int
+    readable: int = Field(description="answers that chose an option (a group or 'unknown')")
+    named: int = Field(description="answers that named a group (biased or anti-biased)")
+
+
+class Validity(BaseModel):
+    """Whether a bias score is evidence: unreadable answers are not unbiased ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_readable: float
+    teacher: AnswerCounts
+    student: AnswerCounts
+    problem: str | None = Field(
+        None, description="why the score is no evidence; None when both sides can be read"
+    )
 
 
 class Comparison(BaseModel):
@@ -100,6 +126,12 @@ class Comparison(BaseModel):
     )
     components: list[Comparison] = Field(
         default_factory=list, description="per-context figures of the bias score"
+    )
+    decided_by: str | None = Field(
+        None, description="the component (bias: context) whose verdict is this comparison's"
+    )
+    validity: Validity | None = Field(
+        None, description="bias: how many answers each model gave that could be read"
     )
 
 

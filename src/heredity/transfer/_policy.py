@@ -16,6 +16,8 @@ POLICY_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "default"
 
 Metric = Literal["proportion", "bias_score", "ece"]
+#: The readable-answer floor of a bias rule that names none (docs/transfer.md, "Unreadable answers").
+DEFAULT_MIN_READABLE = 0.9
 _DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _POLICY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$")
 
@@ -27,7 +29,8 @@ class Rule(BaseModel):
     ``ece`` may *grow*. ``mode: absolute`` reads ``limit`` in the metric's own units (0.05 =
     5 percentage points); ``mode: relative`` reads it as a share of the teacher's value, and
     ``floor`` is the smallest tolerance ever used, so a near-zero teacher cannot turn noise
-    into a breach.
+    into a breach. ``min_readable`` (bias only) is the share of each model's answers, per
+    context, that must be readable for the bias score to count as evidence.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +39,14 @@ class Rule(BaseModel):
     mode: Literal["absolute", "relative"] = "absolute"
     limit: float = Field(ge=0.0, le=1.0)
     floor: float = Field(0.0, ge=0.0, le=1.0)
+    min_readable: float | None = Field(None, ge=0.0, le=1.0)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _default_floor(self) -> Rule:
+        if self.metric == "bias_score" and self.min_readable is None:
+            self.min_readable = DEFAULT_MIN_READABLE
+        return self
 
     @property
     def direction(self) -> Literal["drop", "growth"]:
@@ -113,8 +123,16 @@ class Policy(BaseModel):
                 problems.append("dimensions.calibration.metric: calibration is measured as ece")
             elif name != "calibration" and rule.metric == "ece":
                 problems.append(f"dimensions.{name}.metric: ece is only valid for calibration")
+            if rule.metric != "bias_score" and rule.min_readable is not None:
+                problems.append(
+                    f"dimensions.{name}.min_readable: only bias_score rules have a readable floor"
+                )
         if self.default_rule is not None and self.default_rule.metric != "proportion":
             problems.append("default_rule.metric: the default rule must be a proportion rule")
+        if self.default_rule is not None and self.default_rule.min_readable is not None:
+            problems.append(
+                "default_rule.min_readable: only bias_score rules have a readable floor"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -125,8 +143,17 @@ class Policy(BaseModel):
         return f"{self.id}@{self.version}"
 
     def digest(self) -> str:
-        """sha256 of the policy's canonical JSON: pins the exact thresholds an assessment used."""
-        text = canonical_json(self.model_dump(mode="json"))
+        """sha256 of the policy's canonical JSON: pins the exact thresholds an assessment used.
+
+        A rule without a readable floor (every rule but bias) is written as it was before the
+        floor existed, so those policies keep their digests.
+        """
+        data = self.model_dump(mode="json")
+        rules = [*data["dimensions"].values(), data["default_rule"]]
+        for rule in rules:
+            if isinstance(rule, dict) and rule.get("min_readable") is None:
+                rule.pop("min_readable", None)
+        text = canonical_json(data)
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def rule_for(self, dimension: str) -> Rule:
