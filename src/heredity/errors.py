@@ -8,14 +8,28 @@ from __future__ import annotations
 
 
 class HeredityError(Exception):
-    """Base of every error Heredity raises on purpose; ``str(err)`` is the user-facing message."""
+    """Base of every error Heredity raises on purpose; ``str(err)`` is the user-facing message.
+
+    ``param`` names the library parameter the message is about when it begins ``param: ...``;
+    a shell (the CLI) may show its own name for it instead (``--direction: ...``).
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, details: list[str] | None = None, param: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = list(details or [])
+        self.param = param
+
+    def renamed(self, name: str) -> str:
+        """The message with its leading ``param:`` shown as ``name:`` (unchanged without one)."""
+        text = str(self)
+        if self.param and text.startswith(f"{self.param}:"):
+            return name + text[len(self.param) :]
+        return text
 
     def __str__(self) -> str:
         if not self.details:
@@ -53,10 +67,16 @@ class RightsBlocked(GovernanceRefusal):
     """The rights gate did not clear the plan; no compute may be spent on it."""
 
     def __init__(
-        self, message: str, *, assessment: object | None = None, details: list[str] | None = None
+        self,
+        message: str,
+        *,
+        assessment: object | None = None,
+        details: list[str] | None = None,
+        record_id: str | None = None,
     ) -> None:
         super().__init__(message, details=details)
         self.assessment = assessment
+        self.record_id = record_id
 
 
 class TamperDetected(GovernanceRefusal):

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from heredity.errors import Conflict, NotFound
-from heredity.records import ModelRecord, load_document, parse_document
-from heredity.registry import Registry
+from heredity.records import DistillationDocument, ModelRecord, load_document, parse_document
+from heredity.registry import Registry, StatusChange
 
 
 def test_recording_registers_models_datasets_and_edges(registry: Registry, examples: Path) -> None:
@@ -27,7 +27,7 @@ def test_recording_registers_models_datasets_and_edges(registry: Registry, examp
         ("acme/summaries-gold@1", "acme/summariser-small@2", "trained_on"),
         ("acme/summariser-base@1", "acme/summariser-small@2", "weight_init"),
     }
-    assert registry.distillation_for("acme/summariser-small@2") == stored
+    assert registry.distillation_for("acme/summariser-small@2", DistillationDocument) == stored
     assert registry.verify_ledger().ok
 
 
@@ -50,8 +50,9 @@ def test_changed_document_needs_supersedes(registry: Registry, examples: Path) -
     data["supersedes"] = first.id
     second = registry.record(parse_document(data))
     assert second.id != first.id
-    assert registry.distillation_for("acme/support-1b@3") == second
-    assert registry.get_record(first.id).body["config"]["temperature"] == 2.0  # history kept
+    assert registry.distillation_for("acme/support-1b@3", DistillationDocument) == second
+    old = registry.get(first.id, DistillationDocument)
+    assert old.body.config.temperature == 2.0  # history kept
     assert registry.verify_ledger().ok
 
 
@@ -107,10 +108,7 @@ def test_status_changes_are_ledgered_with_reason(registry: Registry) -> None:
     assert registry.get_model("acme/a@1").status == "approved"
     actions = [e.action for e in registry.ledger_events()]
     assert actions == ["model.add", "model.status", "status_change.put"]
-    assert (
-        registry.find_records("status_change", subject="acme/a@1")[0].body["reason"]
-        == "approval apr_1"
-    )
+    assert registry.find(StatusChange, subject="acme/a@1")[0].body.reason == "approval apr_1"
     assert registry.verify_ledger().ok
 
 

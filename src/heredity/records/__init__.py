@@ -1,5 +1,6 @@
 """Typed records: the distillation provenance document, models, datasets and results."""
 
+from heredity.records._body import Part, RecordBody, RecordHeader, Stored
 from heredity.records._distillation import (
     FORMAT_VERSION,
     Config,
@@ -18,7 +19,16 @@ from heredity.records._distillation import (
     Teacher,
     TeacherCheck,
 )
-from heredity.records._io import canonical_json, load_mapping, parse_mapping, validate
+from heredity.records._hashing import (
+    canonical_json,
+    content_hash,
+    document_hash,
+    event_material,
+    fingerprint,
+    fingerprints,
+    sha256_hex,
+)
+from heredity.records._io import load_mapping, parse_mapping, validate
 from heredity.records._kinds import RecordKind
 from heredity.records._load import load_document, parse_document
 from heredity.records._model import DatasetRecord, ModelRecord
@@ -42,14 +52,23 @@ __all__ = [
     "ItemResult",
     "LossTerm",
     "ModelRecord",
+    "Part",
+    "RecordBody",
+    "RecordHeader",
     "RecordKind",
     "Responsible",
     "Run",
     "Stage",
+    "Stored",
     "Student",
     "Teacher",
     "TeacherCheck",
     "canonical_json",
+    "content_hash",
+    "document_hash",
+    "event_material",
+    "fingerprint",
+    "fingerprints",
     "load_document",
     "load_mapping",
     "make_ref",
@@ -57,6 +76,7 @@ __all__ = [
     "parse_mapping",
     "parse_ref",
     "schema_for",
+    "sha256_hex",
     "short_name",
     "split_ref",
     "validate",

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from heredity.records._body import RecordBody
+from heredity.records._kinds import RecordKind
 from heredity.records._refs import check_name, check_version, split_ref
 
 Access = Literal["open-weights", "api", "internal"]
@@ -288,8 +290,16 @@ class Run(_Strict):
     error: str | None = None
 
 
-class DistillationDocument(_Strict):
-    """A distillation provenance document: the 4.1 record plus the 4.7 configuration."""
+class DistillationDocument(RecordBody):
+    """A distillation provenance document: the 4.1 record plus the 4.7 configuration.
+
+    Stored as the body of a ``distillation`` record; ``heredity`` is its format version.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    record_kind = RecordKind.DISTILLATION
+    format_key = "heredity"
+    format_key_since = 1
 
     heredity: Literal[1] = FORMAT_VERSION
     kind: Literal["distillation"] = "distillation"

@@ -25,3 +25,10 @@ class RecordKind(StrEnum):
     ACTOR = "actor"
     INCIDENT = "incident"
     INCIDENT_CLOSE = "incident_close"
+    STATUS_CHANGE = "status_change"
+
+    @property
+    def noun(self) -> str:
+        """The kind in words, with its article: ``a rights assessment``, ``an incident``."""
+        words = self.value.replace("_", " ")
+        return ("an " if words[0] in "aeiou" else "a ") + words

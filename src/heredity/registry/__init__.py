@@ -1,5 +1,6 @@
-"""Storage: models, datasets, records, lineage (4.4) and the tamper-evident ledger."""
+"""Storage: models, datasets, typed records, lineage (4.4) and the tamper-evident ledger."""
 
+from heredity.records import RecordHeader, Stored, document_hash
 from heredity.registry._digest import weights_digest
 from heredity.registry._ledger import LedgerEvent, VerifyResult
 from heredity.registry._lineage import (
@@ -10,8 +11,9 @@ from heredity.registry._lineage import (
     LineageEdge,
     LineageNode,
 )
-from heredity.registry._record import document_hash, record_id_for
-from heredity.registry._registry import STATUSES, Registry, StoredRecord, default_actor
+from heredity.registry._record import record_id_for
+from heredity.registry._registry import Registry, StatusChange, StoredRecord, default_actor
+from heredity.registry._state import STATUSES
 
 __all__ = [
     "RELATIONS",
@@ -22,11 +24,14 @@ __all__ = [
     "Lineage",
     "LineageEdge",
     "LineageNode",
+    "RecordHeader",
     "Registry",
+    "StatusChange",
     "StoredRecord",
+    "document_hash",
+    "Stored",
     "VerifyResult",
     "default_actor",
-    "document_hash",
     "record_id_for",
     "weights_digest",
 ]

@@ -7,24 +7,27 @@ stored values are exactly what the ordinary write path stores.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Sequence
-from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from heredity.errors import BadInput, Conflict
 from heredity.records import DatasetRecord, ModelRecord
-from heredity.registry._db import is_postgres
-from heredity.registry._ledger import event_hash, head, now_iso, payload_hash
+from heredity.registry import _db, _writes
+from heredity.registry._ledger import COLUMNS, Event, event_rows, head, now_iso
 from heredity.registry._lineage import check_relations, paused_gc
-from heredity.registry._registry import DATASET_ATTRS, MODEL_ATTRS
 from heredity.registry._schema import datasets, edges, ledger, models, nodes
-
-if TYPE_CHECKING:
-    from heredity.registry._registry import Registry
+from heredity.registry._state import (
+    DATASET_ATTRS,
+    MODEL_ATTRS,
+    catalogue_entries,
+    dataset_state_of,
+    edge_entity,
+    edge_state,
+    model_state_of,
+    utcnow,
+)
 
 Item = ModelRecord | DatasetRecord
 
@@ -42,9 +45,6 @@ _EDGE_COLS = (
     "child_owner",
     "child_status",
 )
-_LEDGER_COLS = ("seq", "ts", "actor", "action", "entity", "payload_hash", "prev_hash", "hash")
-# canonical_json's encoder (json.dumps with these options builds one per call).
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 # Refs per lookup query (SQLite allows 32766 bound parameters since 3.32).
 _CHUNK = 5000
 # SQLite page cache for a bulk transaction, in KiB (the default is 2 MiB).
@@ -52,7 +52,8 @@ _SQLITE_CACHE_KIB = 262_144
 
 
 def bulk_ingest(
-    reg: Registry,
+    engine: Engine,
+    actor: str,
     items: Sequence[Item],
     links: Iterable[tuple[str, str, str]] = (),
 ) -> int:
@@ -62,54 +63,37 @@ def bulk_ingest(
     Returns the number of ledger events written. A failure (duplicate, unknown ref, cycle) writes
     nothing.
     """
-    from heredity.registry._registry import (
-        _utcnow,
-        catalogue_entries,
-        dataset_state,
-        edge_entity,
-        model_state,
-    )
-
     links = list(links)
     check_relations(sorted({rel for _, _, rel in links}))
+    postgres = _db.is_postgres(engine)
     # Every row, state and event built here lives until the commit: no point in collecting.
-    with paused_gc(), reg.writing() as conn:
-        if not is_postgres(reg.engine):
+    with paused_gc(), _db.write_transaction(engine) as conn:
+        if not postgres:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{_SQLITE_CACHE_KIB}")
         next_id = (
             int(conn.execute(select(func.coalesce(func.max(nodes.c.id), 0))).scalar() or 0) + 1
         )
-        now = _utcnow()
+        now = utcnow()
         node_rows: list[tuple[Any, ...]] = []
         model_rows: list[tuple[Any, ...]] = []
         dataset_rows: list[tuple[Any, ...]] = []
-        events: list[tuple[str, str, Any]] = []
+        events: list[Event] = []
         ids: dict[str, int] = {}
         for item in items:
             ref = item.ref
             if ref in ids:
                 raise Conflict(f"{ref}: listed twice in one bulk batch")
             ids[ref] = next_id
+            # The ledger states are those of the write layer; each row is its state's columns.
             if isinstance(item, ModelRecord):
                 node_rows.append((next_id, "model", ref, now))
-                # The ledger state is model_state() of the row (checked on the batch's first model).
-                state = {"ref": ref, "name": item.name, "version": item.version} | {
-                    c: getattr(item, c) for c in MODEL_ATTRS
-                }
-                row = (next_id, *[state[c] for c in _MODEL_COLS[1:]])
-                if not model_rows:
-                    _same_state(state, model_state(dict(zip(_MODEL_COLS, row, strict=True))))
-                model_rows.append(row)
+                state = model_state_of(item)
+                model_rows.append((next_id, *[state[c] for c in _MODEL_COLS[1:]]))
                 events.append(("model.add", f"model:{ref}", state))
             else:
                 node_rows.append((next_id, "dataset", ref, now))
-                state = {"ref": ref, "name": item.name, "version": item.version} | {
-                    c: getattr(item, c) for c in DATASET_ATTRS
-                }
-                row = (next_id, *[state[c] for c in _DATASET_COLS[1:]])
-                if not dataset_rows:
-                    _same_state(state, dataset_state(dict(zip(_DATASET_COLS, row, strict=True))))
-                dataset_rows.append(row)
+                state = dataset_state_of(item)
+                dataset_rows.append((next_id, *[state[c] for c in _DATASET_COLS[1:]]))
                 events.append(("dataset.add", f"dataset:{ref}", state))
             next_id += 1
         existing = _existing(conn, list(ids))
@@ -137,22 +121,13 @@ def bulk_ingest(
                 entries[entry[0]] = entry
         edge_rows = [(ids[p], ids[c], rel, None, *entries[c]) for p, c, rel in links]
         events += [
-            (
-                "edge.add",
-                edge_entity(p, rel, c),
-                {"parent": p, "child": c, "relation": rel, "record_id": None},
-            )
-            for p, c, rel in links
+            ("edge.add", edge_entity(p, rel, c), edge_state(p, c, rel, None)) for p, c, rel in links
         ]
         _insert(conn, nodes, _NODE_COLS, node_rows)
         _insert(conn, models, _MODEL_COLS, model_rows)
         _insert(conn, datasets, _DATASET_COLS, dataset_rows)
         _insert(conn, edges, _EDGE_COLS, edge_rows)
-        if edge_rows:  # the entries built here must be what the catalogue says
-            first = edge_rows[0]
-            if tuple(first[4:]) != catalogue_entries(conn, [first[1]])[first[1]]:
-                raise RuntimeError("bulk edge entries differ from the registry's catalogue")
-        if is_postgres(reg.engine) and node_rows:
+        if postgres and node_rows:
             conn.execute(
                 text("SELECT setval(pg_get_serial_sequence('nodes', 'id'), :v)"), {"v": next_id - 1}
             )
@@ -163,42 +138,11 @@ def bulk_ingest(
         # Edges from an older node to a newer one cannot close a loop; check only the others.
         backwards = sorted({c for p, c, _ in links if ids[p] >= ids[c]})
         if backwards:
-            reg._refuse_cycles(conn, backwards)
-        _append_ledger(conn, reg.actor, events)
+            _writes.refuse_cycles(conn, backwards)
+        # The events are made by the ledger's own function; only the insert is the bulk one.
+        seq, prev = head(conn)
+        _insert(conn, ledger, COLUMNS, event_rows(seq, prev, now_iso(), actor, events))
         return len(events)
-
-
-def _append_ledger(conn: Connection, actor: str, events: list[tuple[str, str, Any]]) -> None:
-    """The ledger append of ``append_many`` (same hashes, same rows), written in one bulk insert."""
-    seq, prev = head(conn)
-    ts = now_iso()
-    rows: list[tuple[Any, ...]] = []
-    for action, entity, payload in events:
-        seq += 1
-        p_hash = hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
-        h = hashlib.sha256(
-            _event_material(seq, ts, actor, action, entity, p_hash, prev).encode("utf-8")
-        )
-        rows.append((seq, ts, actor, action, entity, p_hash, prev, h.hexdigest()))
-        prev = rows[-1][-1]
-    if rows:  # the fast path must hash exactly as the ledger does
-        first = rows[0]
-        if first[5] != payload_hash(events[0][2]) or first[7] != event_hash(*first[:7]):
-            raise RuntimeError("bulk ledger hashing differs from heredity.registry._ledger")
-    _insert(conn, ledger, _LEDGER_COLS, rows)
-
-
-def _event_material(
-    seq: int, ts: str, actor: str, action: str, entity: str, p_hash: str, prev: str
-) -> str:
-    """``canonical_json([seq, ts, actor, action, entity, p_hash, prev])``, written directly."""
-    s = encode_basestring
-    return f"[{seq:d},{s(ts)},{s(actor)},{s(action)},{s(entity)},{s(p_hash)},{s(prev)}]"
-
-
-def _same_state(fast: dict[str, Any], reference: dict[str, Any]) -> None:
-    if fast != reference:
-        raise RuntimeError("bulk ledger state differs from the registry's own state function")
 
 
 def _insert(

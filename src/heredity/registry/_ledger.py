@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, insert, select
 
-from heredity.records import canonical_json
+from heredity.records import content_hash, event_material, sha256_hex
 from heredity.registry._schema import ledger
 
 GENESIS = "0" * 64
+#: The ledger's columns, in the order of :func:`event_rows`.
+COLUMNS = ("seq", "ts", "actor", "action", "entity", "payload_hash", "prev_hash", "hash")
+Event = tuple[str, str, Any]
 
 
 class LedgerEvent(BaseModel):
@@ -41,14 +43,15 @@ class VerifyResult(BaseModel):
 
 
 def payload_hash(payload: Any) -> str:
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of a payload's canonical JSON."""
+    return content_hash(payload)
 
 
 def event_hash(
     seq: int, ts: str, actor: str, action: str, entity: str, p_hash: str, prev: str
 ) -> str:
-    material = canonical_json([seq, ts, actor, action, entity, p_hash, prev])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    """The hash of one event: over its fields and the previous event's hash."""
+    return sha256_hex(event_material(seq, ts, actor, action, entity, p_hash, prev))
 
 
 def now_iso() -> str:
@@ -62,30 +65,28 @@ def head(conn: Connection) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row.seq), str(row.hash))
 
 
-def append_many(conn: Connection, actor: str, events: Iterable[tuple[str, str, Any]]) -> int:
-    """Append ``(action, entity, payload)`` events; the caller holds the write lock. Returns the new head seq."""
-    seq, prev = head(conn)
-    rows: list[dict[str, Any]] = []
-    ts = now_iso()
+def event_rows(
+    seq: int, prev: str, ts: str, actor: str, events: Iterable[Event]
+) -> list[tuple[Any, ...]]:
+    """The ledger rows (in :data:`COLUMNS` order) of ``(action, entity, payload)`` events appended
+    after event ``seq`` whose hash is ``prev``: the one place events are made."""
+    rows: list[tuple[Any, ...]] = []
     for action, entity, payload in events:
         seq += 1
-        p_hash = payload_hash(payload)
+        p_hash = content_hash(payload)
         h = event_hash(seq, ts, actor, action, entity, p_hash, prev)
-        rows.append(
-            {
-                "seq": seq,
-                "ts": ts,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "payload_hash": p_hash,
-                "prev_hash": prev,
-                "hash": h,
-            }
-        )
+        rows.append((seq, ts, actor, action, entity, p_hash, prev, h))
         prev = h
+    return rows
+
+
+def append_many(conn: Connection, actor: str, events: Iterable[Event]) -> int:
+    """Append ``(action, entity, payload)`` events; the caller holds the write lock. Returns the new head seq."""
+    seq, prev = head(conn)
+    rows = event_rows(seq, prev, now_iso(), actor, events)
     if rows:
-        conn.execute(insert(ledger), rows)
+        conn.execute(insert(ledger), [dict(zip(COLUMNS, r, strict=True)) for r in rows])
+        return int(rows[-1][0])
     return seq
 
 

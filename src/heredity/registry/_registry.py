@@ -4,64 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
-from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, select
 
 from heredity.errors import BadInput, Conflict, NotFound
 from heredity.records import (
     DatasetRecord,
     DistillationDocument,
     ModelRecord,
-    canonical_json,
+    RecordBody,
+    RecordHeader,
+    RecordKind,
+    Stored,
     parse_ref,
 )
-from heredity.registry import _db, _lineage
+from heredity.registry import _db, _lineage, _writes
+from heredity.registry._bulk import bulk_ingest
 from heredity.registry._digest import weights_digest
-from heredity.registry._ledger import (
-    LedgerEvent,
-    VerifyResult,
-    append_many,
-    payload_hash,
-    verify_chain,
-)
+from heredity.registry._ledger import Event, LedgerEvent, VerifyResult, verify_chain
 from heredity.registry._lineage import Direction, Impact, Lineage, LineageNode
 from heredity.registry._modeldir import describe
-from heredity.registry._schema import datasets, edges, ledger, models, nodes, records
-
-STATUSES = ("registered", "approved", "deployed", "suspended", "retired")
-MODEL_ATTRS = (
-    "licence",
-    "provider",
-    "access",
-    "architecture",
-    "parameters",
-    "base_model",
-    "digest",
-    "path",
-    "owner",
-    "status",
-    "card",
+from heredity.registry._record import record_distillation
+from heredity.registry._schema import datasets, ledger, models, nodes, records
+from heredity.registry._state import (
+    DATASET_ATTRS,
+    MODEL_ATTRS,
+    aware,
+    dataset_state_of,
+    model_state_of,
 )
-DATASET_ATTRS = ("kind", "licence", "examples", "source", "fingerprint", "owner")
+from heredity.registry._verify import verify_entities
+
+B = TypeVar("B", bound=RecordBody)
 
 
-class StoredRecord(BaseModel):
-    """An immutable record in the registry (distillation, assessment, evaluation, approval...)."""
+class StatusChange(RecordBody):
+    """A model's lifecycle status changed (written with every status change, with the reason)."""
 
-    id: str
-    kind: str
-    subject: str | None
-    key: str | None
-    created_at: dt.datetime
-    actor: str
-    hash: str
+    record_kind = RecordKind.STATUS_CHANGE
+
+    format: int = 1
+    model: str
+    status: str
+    reason: str
+
+
+class StoredRecord(RecordHeader):
+    """TRANSITIONAL: an untyped stored record (removed once every caller reads typed records)."""
+
     body: dict[str, Any]
 
 
@@ -76,71 +71,22 @@ def default_actor() -> str:
         return "unknown"
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def model_state(row: Any) -> dict[str, Any]:
-    """What the ledger hashes for a model: every column but the internal id."""
-    return {
-        "ref": f"{row['name']}@{row['version']}",
-        "name": row["name"],
-        "version": row["version"],
-    } | {c: row[c] for c in MODEL_ATTRS}
-
-
-def dataset_state(row: Any) -> dict[str, Any]:
-    return {
-        "ref": f"{row['name']}@{row['version']}",
-        "name": row["name"],
-        "version": row["version"],
-    } | {c: row[c] for c in DATASET_ATTRS}
-
-
-def record_state(row: Any) -> dict[str, Any]:
-    created = row["created_at"]
-    created = _aware(created).isoformat() if isinstance(created, dt.datetime) else created
+def _header(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
         "kind": row["kind"],
         "subject": row["subject"],
         "key": row["key"],
-        "created_at": created,
+        "created_at": aware(row["created_at"]),
         "actor": row["actor"],
         "hash": row["hash"],
-        "body": row["body"],
     }
 
 
-def edge_entity(parent: str, relation: str, child: str) -> str:
-    return f"edge:{parent}|{relation}|{child}"
-
-
-def catalogue_entry_select() -> Select[Any]:
-    """``(node_id, ref, kind, owner, status)`` of every node: what an edge into it carries."""
-    return (
-        select(
-            nodes.c.id.label("node_id"),
-            nodes.c.ref,
-            nodes.c.kind,
-            func.coalesce(models.c.owner, datasets.c.owner).label("owner"),
-            models.c.status,
-        )
-        .outerjoin(models, models.c.node_id == nodes.c.id)
-        .outerjoin(datasets, datasets.c.node_id == nodes.c.id)
-    )
-
-
-def catalogue_entries(
-    conn: Connection, node_ids: Sequence[int]
-) -> dict[int, tuple[str, str, str | None, str | None]]:
-    """``node id -> (ref, kind, owner, status)`` for the given nodes."""
-    q = catalogue_entry_select().where(nodes.c.id.in_(list(node_ids)))
-    return {int(r[0]): (r[1], r[2], r[3], r[4]) for r in conn.execute(q)}
+def _typed(row: Any, model: type[B]) -> Stored[B]:
+    """A stored row as a typed record (the body read, and upgraded, by its model)."""
+    body = model.read(row["body"], source=f"record {row['id']} ({row['kind']})")
+    return Stored(**_header(row), body=body)
 
 
 class Registry:
@@ -182,61 +128,17 @@ class Registry:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def ledger_append(self, conn: Connection, events: Iterable[tuple[str, str, Any]]) -> int:
+    def ledger_append(self, conn: Connection, events: Iterable[Event]) -> int:
         """Append ledger events inside a write transaction of this registry."""
-        return append_many(conn, self.actor, events)
-
-    # -- nodes -------------------------------------------------------------------------------
-    @staticmethod
-    def _node_id(conn: Connection, ref: str, kind: str | None = None) -> int | None:
-        q = select(nodes.c.id, nodes.c.kind).where(nodes.c.ref == ref)
-        row = conn.execute(q).first()
-        if row is None or (kind and row.kind != kind):
-            return None
-        return int(row.id)
-
-    def _require_node(self, conn: Connection, ref: str, kind: str | None = None) -> int:
-        node = self._node_id(conn, ref, kind)
-        if node is None:
-            noun = kind or "model or dataset"
-            raise NotFound(f"{ref}: no such {noun} in the registry")
-        return node
-
-    def _new_node(self, conn: Connection, kind: str, ref: str) -> int:
-        res = conn.execute(insert(nodes).values(kind=kind, ref=ref, created_at=_utcnow()))
-        return int(res.inserted_primary_key[0])  # type: ignore[index]
+        return _writes.ledger(conn, self.actor, events)
 
     # -- models ------------------------------------------------------------------------------
-    def _insert_model(self, conn: Connection, rec: ModelRecord) -> tuple[bool, dict[str, Any]]:
-        """Insert a model unless present; returns (created, state). Caller ledgers."""
-        ref = rec.ref
-        existing = (
-            conn.execute(
-                select(models).join(nodes, nodes.c.id == models.c.node_id).where(nodes.c.ref == ref)
-            )
-            .mappings()
-            .first()
-        )
-        if existing is not None:
-            return False, model_state(existing)
-        if self._node_id(conn, ref) is not None:
-            raise Conflict(f"{ref}: already registered as a dataset")
-        node = self._new_node(conn, "model", ref)
-        row = {"node_id": node, "name": rec.name, "version": rec.version} | {
-            c: getattr(rec, c) for c in MODEL_ATTRS
-        }
-        conn.execute(insert(models).values(**row))
-        return True, model_state(row)
-
     def add_model(self, rec: ModelRecord) -> ModelRecord:
         """Register a model; an identical existing entry is returned, a different one is a Conflict."""
         with self.writing() as conn:
-            created, state = self._insert_model(conn, rec)
+            created, state = _writes.insert_model(conn, rec)
             if not created:
-                wanted = model_state(
-                    {"name": rec.name, "version": rec.version}
-                    | {c: getattr(rec, c) for c in MODEL_ATTRS}
-                )
+                wanted = model_state_of(rec)
                 if wanted != state:
                     diff = sorted(k for k in wanted if wanted[k] != state[k])
                     raise Conflict(
@@ -282,7 +184,7 @@ class Registry:
             name=row["name"],
             version=row["version"],
             **{c: row[c] for c in MODEL_ATTRS},
-            created_at=_aware(created_at) if isinstance(created_at, dt.datetime) else None,
+            created_at=aware(created_at) if isinstance(created_at, dt.datetime) else None,
         )
 
     def find_model(self, ref: str) -> ModelRecord | None:
@@ -326,61 +228,20 @@ class Registry:
         self, ref: str, status: str, reason: str, *, conn: Connection | None = None
     ) -> ModelRecord:
         """Change a model's lifecycle status (ledgered with the reason)."""
-        if status not in STATUSES:
-            raise BadInput(f"status: {status!r} is not one of {', '.join(STATUSES)}")
         if conn is None:
             with self.writing() as c:
-                self._set_status(c, ref, status, reason)
+                _writes.set_status(c, self.actor, ref, status, reason)
         else:
-            self._set_status(conn, ref, status, reason)
+            _writes.set_status(conn, self.actor, ref, status, reason)
         return self.get_model(ref)
 
-    def _set_status(self, conn: Connection, ref: str, status: str, reason: str) -> None:
-        node = self._require_node(conn, ref, "model")
-        conn.execute(update(models).where(models.c.node_id == node).values(status=status))
-        conn.execute(update(edges).where(edges.c.child_id == node).values(child_status=status))
-        row = conn.execute(select(models).where(models.c.node_id == node)).mappings().one()
-        self.ledger_append(conn, [("model.status", f"model:{ref}", model_state(row))])
-        self._insert_record(
-            conn,
-            "status_change",
-            {"model": ref, "status": status, "reason": reason},
-            subject=ref,
-            key=None,
-        )
-
     # -- datasets ----------------------------------------------------------------------------
-    def _insert_dataset(self, conn: Connection, rec: DatasetRecord) -> tuple[bool, dict[str, Any]]:
-        ref = rec.ref
-        existing = (
-            conn.execute(
-                select(datasets)
-                .join(nodes, nodes.c.id == datasets.c.node_id)
-                .where(nodes.c.ref == ref)
-            )
-            .mappings()
-            .first()
-        )
-        if existing is not None:
-            return False, dataset_state(existing)
-        if self._node_id(conn, ref) is not None:
-            raise Conflict(f"{ref}: already registered as a model")
-        node = self._new_node(conn, "dataset", ref)
-        row = {"node_id": node, "name": rec.name, "version": rec.version} | {
-            c: getattr(rec, c) for c in DATASET_ATTRS
-        }
-        conn.execute(insert(datasets).values(**row))
-        return True, dataset_state(row)
-
     def add_dataset(self, rec: DatasetRecord) -> DatasetRecord:
         """Register a dataset; an identical existing entry is returned, a different one is a Conflict."""
         with self.writing() as conn:
-            created, state = self._insert_dataset(conn, rec)
+            created, state = _writes.insert_dataset(conn, rec)
             if not created:
-                wanted = dataset_state(
-                    {"name": rec.name, "version": rec.version}
-                    | {c: getattr(rec, c) for c in DATASET_ATTRS}
-                )
+                wanted = dataset_state_of(rec)
                 if wanted != state:
                     diff = sorted(k for k in wanted if wanted[k] != state[k])
                     raise Conflict(
@@ -407,7 +268,7 @@ class Registry:
             name=row["name"],
             version=row["version"],
             **{c: row[c] for c in DATASET_ATTRS},
-            created_at=_aware(row["created_at"]),
+            created_at=aware(row["created_at"]),
         )
 
     def get_dataset(self, ref: str) -> DatasetRecord:
@@ -429,67 +290,20 @@ class Registry:
                     name=r["name"],
                     version=r["version"],
                     **{c: r[c] for c in DATASET_ATTRS},
-                    created_at=_aware(r["created_at"]),
+                    created_at=aware(r["created_at"]),
                 )
                 for r in conn.execute(q).mappings()
             ]
 
     # -- edges -------------------------------------------------------------------------------
-    def _add_edge(
-        self, conn: Connection, parent: str, child: str, relation: str, record_id: str | None
-    ) -> tuple[str, str, Any] | None:
-        p = self._require_node(conn, parent)
-        c = self._require_node(conn, child)
-        exists = conn.execute(
-            select(edges.c.id).where(
-                edges.c.parent_id == p, edges.c.child_id == c, edges.c.relation == relation
-            )
-        ).first()
-        if exists:
-            return None
-        ref, kind, owner, status = catalogue_entries(conn, [c])[c]
-        conn.execute(
-            insert(edges).values(
-                parent_id=p,
-                child_id=c,
-                relation=relation,
-                record_id=record_id,
-                child_ref=ref,
-                child_kind=kind,
-                child_owner=owner,
-                child_status=status,
-            )
-        )
-        state = {"parent": parent, "child": child, "relation": relation, "record_id": record_id}
-        return ("edge.add", edge_entity(parent, relation, child), state)
-
     def add_edge(self, parent: str, child: str, relation: str) -> None:
         """Record a lineage edge between two registered nodes (refused if it makes a cycle)."""
         _lineage.check_relations([relation])
         with self.writing() as conn:
-            event = self._add_edge(conn, parent, child, relation, None)
-            self._refuse_cycles(conn, [child])
+            event = _writes.add_edge(conn, parent, child, relation, None)
+            _writes.refuse_cycles(conn, [child])
             if event:
                 self.ledger_append(conn, [event])
-
-    def _refuse_cycles(self, conn: Connection, refs: Sequence[str]) -> None:
-        for ref in refs:
-            node = self._require_node(conn, ref)
-            if self._reaches_itself(conn, node):
-                raise Conflict(f"{ref}: this would make it its own ancestor (a lineage cycle)")
-
-    @staticmethod
-    def _reaches_itself(conn: Connection, node: int) -> bool:
-        # walk() drops the root from its answer, so look for an edge that closes the loop.
-        parents = {r[0] for r in _lineage.walk(conn, node, "up", depth=10_000)}
-        if not parents:
-            return False
-        q = (
-            select(func.count())
-            .select_from(edges)
-            .where(edges.c.parent_id == node, edges.c.child_id.in_(parents))
-        )
-        return bool(conn.execute(q).scalar())
 
     def bulk_ingest(
         self,
@@ -497,44 +311,73 @@ class Registry:
         links: Iterable[tuple[str, str, str]] = (),
     ) -> int:
         """Insert many new models/datasets and their edges in one ledgered transaction."""
-        from heredity.registry._bulk import bulk_ingest
+        return bulk_ingest(self.engine, self.actor, items, links)
 
-        return bulk_ingest(self, items, links)
-
-    # -- generic immutable records ---------------------------------------------------------------
-    def _insert_record(
+    # -- typed immutable records -------------------------------------------------------------------
+    def put(
         self,
-        conn: Connection,
+        body: B,
+        *,
+        subject: str | None = None,
+        key: str | None = None,
+        conn: Connection | None = None,
+    ) -> Stored[B]:
+        """Store an immutable record (ledgered); pass ``conn`` to join a write transaction."""
+        row = self._put_record(body.record_kind, body.dump(), subject=subject, key=key, conn=conn)
+        return Stored(**_header(row), body=body)
+
+    def get(self, record_id: str, model: type[B]) -> Stored[B]:
+        """The record ``record_id`` read as ``model``; NotFound when absent or of another kind."""
+        row = self._row(record_id)
+        if row["kind"] != model.record_kind:
+            raise NotFound(
+                f"{record_id}: not {model.record_kind.noun} (it is {_noun(row['kind'])} record)"
+            )
+        return _typed(row, model)
+
+    def find(
+        self, model: type[B], *, subject: str | None = None, key: str | None = None
+    ) -> list[Stored[B]]:
+        """Records of ``model``'s kind, newest first, optionally by subject and key."""
+        return [_typed(r, model) for r in self._rows(model.record_kind, subject, key)]
+
+    def header(self, record_id: str) -> RecordHeader:
+        """What the registry keeps about a record besides its body (any kind); NotFound."""
+        return RecordHeader(**_header(self._row(record_id)))
+
+    # The generic dict path, internal to the registry: every caller outside reads typed records.
+    def _put_record(
+        self,
         kind: str,
         body: dict[str, Any],
         *,
-        subject: str | None,
-        key: str | None,
-        record_id: str | None = None,
-    ) -> StoredRecord:
-        created = _utcnow()
-        body_json = _jsonable(body)
-        content_hash = payload_hash(body_json)
-        rid = (
-            record_id
-            or f"{kind[:12]}_{hashlib.sha256((content_hash + created.isoformat()).encode()).hexdigest()[:16]}"
-        )
-        if conn.execute(select(records.c.id).where(records.c.id == rid)).first():
-            raise Conflict(f"record {rid} already exists")
-        row = {
-            "id": rid,
-            "kind": kind,
-            "subject": subject,
-            "key": key,
-            "created_at": created,
-            "actor": self.actor,
-            "hash": content_hash,
-            "body": body_json,
-        }
-        conn.execute(insert(records).values(**row))
-        self.ledger_append(conn, [(f"{kind}.put", f"record:{rid}", record_state(row))])
-        return StoredRecord.model_validate(row)
+        subject: str | None = None,
+        key: str | None = None,
+        conn: Connection | None = None,
+    ) -> dict[str, Any]:
+        if conn is not None:
+            return _writes.insert_record(conn, self.actor, kind, body, subject=subject, key=key)
+        with self.writing() as c:
+            return _writes.insert_record(c, self.actor, kind, body, subject=subject, key=key)
 
+    def _row(self, record_id: str) -> Any:
+        with self.reading() as conn:
+            row = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"{record_id}: no such record")
+        return row
+
+    def _rows(self, kind: str, subject: str | None, key: str | None) -> list[Any]:
+        q = select(records).where(records.c.kind == kind)
+        if subject is not None:
+            q = q.where(records.c.subject == subject)
+        if key is not None:
+            q = q.where(records.c.key == key)
+        q = q.order_by(records.c.created_at.desc(), records.c.id.desc())
+        with self.reading() as conn:
+            return list(conn.execute(q).mappings())
+
+    # TRANSITIONAL: the old dict API, until every caller reads typed records (removed after).
     def put_record(
         self,
         kind: str,
@@ -544,57 +387,73 @@ class Registry:
         key: str | None = None,
         conn: Connection | None = None,
     ) -> StoredRecord:
-        """Store an immutable record of ``kind`` (ledgered). Pass ``conn`` to join a write transaction."""
-        if conn is not None:
-            return self._insert_record(conn, kind, body, subject=subject, key=key)
-        with self.writing() as c:
-            return self._insert_record(c, kind, body, subject=subject, key=key)
+        row = self._put_record(kind, body, subject=subject, key=key, conn=conn)
+        return StoredRecord(**_header(row), body=row["body"])
 
     def get_record(self, record_id: str) -> StoredRecord:
-        with self.reading() as conn:
-            row = conn.execute(select(records).where(records.c.id == record_id)).mappings().first()
-        if row is None:
-            raise NotFound(f"{record_id}: no such record")
-        return _stored(row)
+        row = self._row(record_id)
+        return StoredRecord(**_header(row), body=row["body"])
 
     def find_records(
         self, kind: str, *, subject: str | None = None, key: str | None = None
     ) -> list[StoredRecord]:
-        """Records of a kind, newest first, optionally by subject and key."""
-        q = select(records).where(records.c.kind == kind)
-        if subject is not None:
-            q = q.where(records.c.subject == subject)
-        if key is not None:
-            q = q.where(records.c.key == key)
-        q = q.order_by(records.c.created_at.desc(), records.c.id.desc())
-        with self.reading() as conn:
-            return [_stored(r) for r in conn.execute(q).mappings()]
+        return [StoredRecord(**_header(r), body=r["body"]) for r in self._rows(kind, subject, key)]
 
     # -- distillation records ---------------------------------------------------------------------
-    def record(self, doc: DistillationDocument) -> StoredRecord:
-        """Record a distillation provenance document: models, datasets, lineage edges, ledger."""
-        from heredity.registry._record import record_distillation
+    def record(self, doc: DistillationDocument) -> Stored[DistillationDocument]:
+        """Record a distillation provenance document: models, datasets, lineage edges, ledger.
 
-        return record_distillation(self, doc)
+        The same document again changes nothing and returns the record it is stored as.
+        """
+        return self.record_document(doc)[0]
 
-    def distillation_for(self, student_ref: str) -> StoredRecord | None:
-        """The current provenance record of a student, or None."""
-        found = self.find_records("distillation", subject=student_ref)
-        return found[0] if found else None
+    def record_document(
+        self, doc: DistillationDocument
+    ) -> tuple[Stored[DistillationDocument], bool]:
+        """:meth:`record`, and whether anything was written (False: the same document again)."""
+        with self.writing() as conn:
+            row, written = record_distillation(conn, self.actor, doc)
+        if not written:
+            return _typed(row, DistillationDocument), False
+        return Stored(**_header(row), body=doc), True
 
-    def distillations(self) -> list[StoredRecord]:
+    @overload
+    def distillation_for(self, student_ref: str) -> Stored[DistillationDocument] | None: ...
+    @overload
+    def distillation_for(self, student_ref: str, model: type[B]) -> Stored[B] | None: ...
+    def distillation_for(self, student_ref: str, model: Any = None) -> Any:
+        """The current provenance record of a student, or None.
+
+        ``model`` reads it another way: a :class:`~heredity.records.ProvenanceDraft` reads a body
+        that is not a valid document (the audit reports what is wrong with it).
+        """
+        rows = self._rows(RecordKind.DISTILLATION, student_ref, None)
+        if model is None:  # TRANSITIONAL
+            return StoredRecord(**_header(rows[0]), body=rows[0]["body"]) if rows else None
+        return _typed(rows[0], model) if rows else None
+
+    @overload
+    def distillations(self) -> list[Stored[DistillationDocument]]: ...
+    @overload
+    def distillations(self, model: type[B]) -> list[Stored[B]]: ...
+    def distillations(self, model: Any = None) -> Any:
         """The current provenance record of every distilled model (superseded ones left out)."""
-        current: dict[str, StoredRecord] = {}
-        for rec in self.find_records("distillation"):
-            if rec.subject and rec.subject not in current:
-                current[rec.subject] = rec
-        return sorted(current.values(), key=lambda r: r.subject or "")
+        current: dict[str, Any] = {}
+        for row in self._rows(RecordKind.DISTILLATION, None, None):
+            if row["subject"] and row["subject"] not in current:
+                current[row["subject"]] = row
+        if model is None:  # TRANSITIONAL
+            return [
+                StoredRecord(**_header(current[s]), body=current[s]["body"])
+                for s in sorted(current)
+            ]
+        return [_typed(current[s], model) for s in sorted(current)]
 
     # -- lineage -----------------------------------------------------------------------------
     def _root(self, conn: Connection, ref: str) -> int:
         if "@" not in ref:
             raise BadInput(f"{ref!r}: write the reference as name@version")
-        return self._require_node(conn, ref)
+        return _writes.require_node(conn, ref)
 
     def lineage(
         self,
@@ -606,9 +465,9 @@ class Registry:
     ) -> Lineage:
         """Ancestors (``up``) or descendants (``down``) of a model or dataset, with the edges between them."""
         if direction not in ("up", "down"):
-            raise BadInput(f"--direction: {direction!r} must be up or down")
+            raise BadInput(f"direction: {direction!r} must be up or down", param="direction")
         if depth is not None and depth < 1:
-            raise BadInput("--depth: must be 1 or more")
+            raise BadInput("depth: must be 1 or more", param="depth")
         rels = _lineage.check_relations(relations)
         with self.reading() as conn:
             return _lineage.lineage(
@@ -638,7 +497,7 @@ class Registry:
             direct = _lineage.one_hop(conn, node, "up", ["distilled_from"])
             via: list[str] = []
             for ds in _lineage.one_hop(conn, node, "up", ["trained_on"]):
-                via += _lineage.one_hop(conn, self._require_node(conn, ds), "up", ["generated"])
+                via += _lineage.one_hop(conn, _writes.require_node(conn, ds), "up", ["generated"])
         return sorted(set(direct) | set(via))
 
     def students(self, ref: str) -> list[str]:
@@ -648,7 +507,9 @@ class Registry:
             direct = _lineage.one_hop(conn, node, "down", ["distilled_from"])
             via: list[str] = []
             for ds in _lineage.one_hop(conn, node, "down", ["generated"]):
-                via += _lineage.one_hop(conn, self._require_node(conn, ds), "down", ["trained_on"])
+                via += _lineage.one_hop(
+                    conn, _writes.require_node(conn, ds), "down", ["trained_on"]
+                )
         return sorted(set(direct) | set(via))
 
     def impact(self, ref: str) -> Impact:
@@ -658,9 +519,15 @@ class Registry:
 
     # -- ledger ------------------------------------------------------------------------------
     def ledger_events(
-        self, *, entity: str | None = None, limit: int | None = None, after: int | None = None
+        self,
+        *,
+        entity: str | None = None,
+        limit: int | None = None,
+        after: int | None = None,
+        newest_first: bool = False,
     ) -> list[LedgerEvent]:
-        q = select(ledger).order_by(ledger.c.seq)
+        """Ledger events, oldest first (``newest_first``: the newest ``limit`` of them first)."""
+        q = select(ledger).order_by(ledger.c.seq.desc() if newest_first else ledger.c.seq)
         if entity:
             q = q.where(ledger.c.entity == entity)
         if after:
@@ -671,13 +538,12 @@ class Registry:
             return [LedgerEvent(**dict(r)) for r in conn.execute(q).mappings()]
 
     def ledger_length(self) -> int:
+        """The number of ledger events."""
         with self.reading() as conn:
             return int(conn.execute(select(func.count()).select_from(ledger)).scalar() or 0)
 
     def verify_ledger(self) -> VerifyResult:
         """Recompute the hash chain, then check every entity's stored state against its last event."""
-        from heredity.registry._verify import verify_entities
-
         with self.reading() as conn:
             cols = [
                 ledger.c.seq,
@@ -695,20 +561,8 @@ class Registry:
             return verify_entities(conn, result)
 
 
-def _stored(row: Any) -> StoredRecord:
-    return StoredRecord(
-        id=row["id"],
-        kind=row["kind"],
-        subject=row["subject"],
-        key=row["key"],
-        created_at=_aware(row["created_at"]),
-        actor=row["actor"],
-        hash=row["hash"],
-        body=row["body"],
-    )
-
-
-def _jsonable(body: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    return json.loads(canonical_json(body))
+def _noun(kind: str) -> str:
+    try:
+        return RecordKind(kind).noun
+    except ValueError:
+        return f"a {kind}"

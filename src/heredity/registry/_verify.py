@@ -8,11 +8,18 @@ from sqlalchemy import Connection, and_, select
 
 from heredity.registry._ledger import VerifyResult, payload_hash
 from heredity.registry._schema import datasets, edges, ledger, models, nodes, records
+from heredity.registry._state import (
+    catalogue_entry_select,
+    dataset_state,
+    edge_entity,
+    edge_state,
+    model_state,
+    record_state,
+)
 
 
 def verify_entities(conn: Connection, chain: VerifyResult) -> VerifyResult:
-    from heredity.registry._registry import dataset_state, edge_entity, model_state, record_state
-
+    """Check every stored row against the state its entity's last event hashed."""
     last: dict[str, tuple[int, str, str]] = {}
     for seq, entity, action, p_hash in conn.execute(
         select(ledger.c.seq, ledger.c.entity, ledger.c.action, ledger.c.payload_hash).order_by(
@@ -36,7 +43,7 @@ def verify_entities(conn: Connection, chain: VerifyResult) -> VerifyResult:
     ):
         current[edge_entity(parent, relation, child)] = (
             "edge",
-            {"parent": parent, "child": child, "relation": relation, "record_id": record_id},
+            edge_state(parent, child, relation, record_id),
         )
 
     def bad(seq: int, problem: str) -> VerifyResult:
@@ -90,8 +97,6 @@ def verify_entities(conn: Connection, chain: VerifyResult) -> VerifyResult:
 def _stale_child_entry(conn: Connection) -> tuple[str, str] | None:
     """The first edge whose copy of its child's entry (ref, kind, owner, status) is not the
     child's: ``(edge entity, child ref)``, or None."""
-    from heredity.registry._registry import catalogue_entry_select, edge_entity
-
     p = nodes.alias("p")
     entry = catalogue_entry_select().subquery("entry")
     row = conn.execute(
