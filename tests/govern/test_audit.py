@@ -221,7 +221,7 @@ def test_compliant_registry_maturity_and_json(
     assert "<table>" in audit_html(report)
     assert main(["--db", db_url, "audit", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"maturity", "models", "summary"}
+    assert set(data) == {"maturity", "models", "summary", "report_context"}
     assert data["maturity"] == "advanced"
     assert set(data["models"][0]) == {"ref", "tests", "findings"}
     assert set(data["models"][0]["tests"]) == {"8.1", "8.2", "8.3", "8.4", "8.5"}

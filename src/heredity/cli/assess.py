@@ -112,10 +112,13 @@ def assess(
                 refresh=refresh,
                 progress=lambda msg: status.update(msg),
             )
+    from heredity.report import assessment_context
+
+    ctx = assessment_context(registry, stored)
     rendered = {
-        "json": lambda: render_json(assessment),
-        "md": lambda: render_markdown(assessment),
-        "html": lambda: render_html(assessment),
+        "json": lambda: render_json(assessment, context=ctx),
+        "md": lambda: render_markdown(assessment, context=ctx),
+        "html": lambda: render_html(assessment, context=ctx),
     }
     if out is not None:
         text = rendered.get(fmt, rendered["html"])()
@@ -123,7 +126,7 @@ def assess(
         out.write_text(text, encoding="utf-8")
         err_console.print(f"scorecard written to {out}")
     if fmt == "text":
-        render_text(assessment, console)
+        render_text(assessment, console, context=ctx)
         if stored is not None:
             console.print(f"stored as {stored.id}")
     elif out is None:

@@ -19,22 +19,26 @@ def audit_command(
 ) -> None:
     """Run the conformance tests 8.1-8.5; exit 1 when any test fails (a CI gate)."""
     from heredity.govern import audit, audit_html, audit_text
+    from heredity.report import inventory_context, stamp_html, stamp_json
 
     check_format(fmt, ("text", "json", "html"))
-    report = audit(open_registry(), model)
+    registry = open_registry()
+    report = audit(registry, model)
+    ctx = inventory_context(registry, [m.ref for m in report.models])
+    data = stamp_json(report.to_json(), ctx)
     if fmt == "json":
         import json
 
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
-        text = audit_html(report)
+        text = stamp_html(audit_html(report), ctx)
     else:
         text = audit_text(report)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     if fmt == "json":
-        print_json(report.to_json())
+        print_json(data)
     else:
         typer.echo(text, nl=False)
     if report.failed:

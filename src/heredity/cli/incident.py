@@ -18,12 +18,16 @@ _FORMATS = ("text", "json", "html")
 
 def _print(view: Any, fmt: str) -> None:
     from heredity.govern import incident_html
+    from heredity.report import report_context, stamp_html, stamp_json
 
+    if fmt in ("json", "html"):
+        subjects = [view.model, *view.affected_models]
+        ctx = report_context(open_registry(), subjects=subjects, records=[view.id])
     if fmt == "json":
-        print_json(view.model_dump(mode="json"))
+        print_json(stamp_json(view.model_dump(mode="json"), ctx))
         return
     if fmt == "html":
-        typer.echo(incident_html(view), nl=False)
+        typer.echo(stamp_html(incident_html(view), ctx), nl=False)
         return
     console.print(
         f"[bold]{view.id}[/] {view.kind} incident on [bold]{view.model}[/] ({view.status}), opened "

@@ -40,19 +40,20 @@ def _rec(r: StoredRecord) -> dict[str, Any]:
     return r.model_dump(mode="json")
 
 
-def _scorecard(rec: StoredRecord) -> str | None:
+def _scorecard(rec: StoredRecord, registry: Registry) -> str | None:
     """The scorecard HTML of a stored transfer assessment, when the report package can render it."""
     try:
-        from heredity.report import render_html
+        from heredity.report import assessment_context, render_html
         from heredity.transfer import TransferAssessment, assessment_from_record
     except ImportError:
         return None
     try:
+        ctx = assessment_context(registry, rec)
         if isinstance(rec.body.get("assessment"), dict):
-            return str(render_html(assessment_from_record(rec)))
+            return str(render_html(assessment_from_record(rec), context=ctx))
         fields = TransferAssessment.model_fields
         data = {k: v for k, v in rec.body.items() if k in fields}
-        return str(render_html(TransferAssessment.model_validate(data)))
+        return str(render_html(TransferAssessment.model_validate(data), context=ctx))
     except Exception:  # noqa: BLE001 - a scorecard we cannot render is skipped, the JSON stays
         return None
 
@@ -120,7 +121,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         {"assessments": [_rec(t) for t in transfers], "waivers": [_rec(w) for w in waivers]},
     )
     for t in transfers:
-        html = _scorecard(t)
+        html = _scorecard(t, registry)
         name = f"scorecard-{t.id}.html"
         if html is None:
             pack.skipped.append(f"{name}: the scorecard could not be rendered")
@@ -173,9 +174,15 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     ids |= {i["id"] for i in incidents}
     write("incidents.json", "incidents that reached this model", incidents)
 
+    from heredity.report import report_context, stamp_html, stamp_json, suite_digests
+
+    ctx = report_context(
+        registry, subjects=[ref], records=sorted(ids), suites=suite_digests([*evals, *transfers])
+    )
     if dists or registry.teachers(ref):
         report = audit(registry, ref)
-        write("audit.json", "the conformance audit of this model (8.1-8.5)", report.to_json())
+        audit_json = stamp_json(report.to_json(), ctx)
+        write("audit.json", "the conformance audit of this model (8.1-8.5)", audit_json)
 
     entities = {f"model:{ref}"} | {f"record:{i}" for i in ids}
     for direction in ("up", "down"):
@@ -215,6 +222,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     )
     if pack.skipped:
         body += "<p class='meta'>Skipped: " + escape("; ".join(pack.skipped)) + "</p>"
-    (out / "index.html").write_text(html_page(f"Evidence pack: {ref}", body), encoding="utf-8")
+    page = stamp_html(html_page(f"Evidence pack: {ref}", body), ctx)
+    (out / "index.html").write_text(page, encoding="utf-8")
     pack.files["index.html"] = "this index"
     return pack
