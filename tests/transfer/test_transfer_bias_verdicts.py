@@ -133,6 +133,7 @@ def test_a_student_whose_answers_name_no_option_is_not_unbiased() -> None:
     md = render_markdown(result)
     assert "not unbiased" in md
     assert "readable >= 90%" in md  # the rule is on the scorecard
+    assert "more items will not settle it" in md
 
 
 def test_a_student_that_never_names_a_group_has_no_disambiguated_score() -> None:

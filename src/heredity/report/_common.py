@@ -182,6 +182,8 @@ def needs(c: Comparison) -> str:
     """The 'items needed' note of an inconclusive comparison, or an empty string."""
     if c.verdict != "inconclusive":
         return ""
+    if c.validity is not None and c.validity.problem:
+        return "more items will not settle it: the answers must be readable"
     if c.needed_n is None:
         return "items needed: more than can be estimated"
     return f"about {c.needed_n} paired items needed"
