@@ -12,19 +12,44 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity import __version__
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
 JSON_KEY = "report_context"
 #: Record ids shown in full in an HTML or Markdown header; the rest are counted (JSON has all).
 SHOWN_RECORDS = 25
 _SECRET_KEY = re.compile(r"pass|secret|token|key", re.I)
+
+
+class StoredLike(Protocol):
+    """A stored record as the registry returns it (its body a mapping or a typed body model)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def subject(self) -> str | None: ...
+
+    @property
+    def body(self) -> Any: ...
+
+
+def _body(rec: StoredLike) -> Mapping[str, Any]:
+    """A record's body as JSON data, whether the registry returned a mapping or a typed body."""
+    body = rec.body
+    if isinstance(body, BaseModel):
+        data: Mapping[str, Any] = body.model_dump(mode="json")
+        return data
+    return body if isinstance(body, Mapping) else {}
 
 
 class LedgerHead(BaseModel):
@@ -165,11 +190,11 @@ def _run_ids(body: Mapping[str, Any]) -> list[str]:
     return ids
 
 
-def suite_digests(records: Iterable[StoredRecord]) -> list[SuiteDigest]:
+def suite_digests(records: Iterable[StoredLike]) -> list[SuiteDigest]:
     """The suites (and their digests) behind evaluation and transfer-assessment records."""
     entries: list[tuple[str, str | None, str]] = []
     for rec in records:
-        body = rec.body
+        body = _body(rec)
         if rec.kind == "evaluation" and _text(body.get("suite")):
             entries.append((str(body["suite"]), _text(body.get("suite_digest")), rec.subject or ""))
         elif rec.kind == "transfer_assessment":
@@ -179,14 +204,14 @@ def suite_digests(records: Iterable[StoredRecord]) -> list[SuiteDigest]:
 
 def assessment_context(
     registry: Registry | None,
-    stored: StoredRecord | None,
+    stored: StoredLike | None,
     *,
     subjects: Iterable[str] = (),
 ) -> ReportContext:
     """The context of a scorecard: the stored assessment, its evaluation runs and their suites."""
     if stored is None:
         return report_context(registry, subjects=subjects)
-    body = stored.body
+    body = _body(stored)
     names = [str(body.get("student") or stored.subject or "")]
     names += [str(t.get("ref")) for t in body.get("teachers") or [] if isinstance(t, Mapping)]
     return report_context(
@@ -204,7 +229,7 @@ AUDITED_KINDS = ("distillation", "rights_assessment", "transfer_assessment", "ap
 def inventory_context(registry: Registry, refs: Iterable[str]) -> ReportContext:
     """The context of a report over models (an audit): their records and the suites behind them."""
     subjects = list(dict.fromkeys(refs))
-    found: list[StoredRecord] = []
+    found: list[StoredLike] = []
     for ref in subjects:
         for kind in AUDITED_KINDS:
             found += registry.find_records(kind, subject=ref)
