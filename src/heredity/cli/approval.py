@@ -121,7 +121,9 @@ def approval_request(
 
 @approval_app.command("decide")
 def approval_decide(
-    request_id: str = typer.Argument(..., help="approval request id"),
+    request_id: str = typer.Argument(
+        ..., help="approval request id, or a model name@version (its one pending request)"
+    ),
     approve: bool | None = typer.Option(None, "--approve/--reject", help="the decision"),
     reason: str = typer.Option(..., "--reason", help="why"),
     condition: list[str] = typer.Option(
@@ -138,13 +140,22 @@ def approval_decide(
     """Approve or reject as the current actor; refused while evidence is missing, for the responsible
     party or the requester, and for an actor without a required role."""
     from heredity.errors import BadInput
-    from heredity.govern import decide
+    from heredity.govern import approvals_for, decide
 
     check_format(fmt, ("text", "json"))
     if approve is None:
         raise BadInput("give --approve or --reject")
+    reg = open_registry()
+    if "@" in request_id:
+        pending = [s.id for s in approvals_for(reg, request_id) if s.status == "pending"]
+        if len(pending) != 1:
+            raise BadInput(
+                f"{request_id}: {len(pending)} pending approval requests; give the request id"
+                + (f" ({', '.join(pending)})" if pending else "")
+            )
+        request_id = pending[0]
     state = decide(
-        open_registry(),
+        reg,
         request_id,
         approve=approve,
         reason=reason,
