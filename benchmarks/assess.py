@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from heredity.evaluate import EvalSettings
+    from heredity.evaluate import EvalSettings, EvaluationRun
     from heredity.registry import Registry
     from heredity.transfer import assess_models
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             per_student.append(time.perf_counter() - t0)
         heredity_s = sum(per_student)
-        teacher_runs = len(reg.find_records("evaluation", subject="bench/teacher@1"))
+        teacher_runs = len(reg.find(EvaluationRun, subject="bench/teacher@1"))
         reg.close()
     result: dict[str, Any] = {
         "students": args.students,

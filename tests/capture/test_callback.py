@@ -14,6 +14,7 @@ from heredity.capture import HeredityCallback, attach, snapshot
 from heredity.errors import RightsBlocked
 from heredity.records import ModelRecord
 from heredity.registry import Registry, weights_digest
+from heredity.rights import RightsAssessment
 
 
 class _Rows(torch.utils.data.Dataset):  # type: ignore[type-arg]
@@ -94,16 +95,17 @@ def test_cleared_run_is_recorded_without_a_handwritten_document(
     assert trainer.state.global_step == 3
     stored = registry.distillation_for("acme/tiny-student@1")
     assert stored is not None and stored.id == cb.record.id  # type: ignore[union-attr]
-    run = stored.body["run"]
+    body = stored.body.dump()
+    run = body["run"]
     assert run["status"] == "completed"
     assert run["student_digest"] == weights_digest(tmp_path / "student")
     assert registry.get_model("acme/tiny-student@1").digest == run["student_digest"]
     assert run["versions"]["transformers"] and run["versions"]["torch"]
     assert run["seeds"]["seed"] == 11
-    assessment = registry.get_record(run["rights_assessment"])
-    assert assessment.kind == "rights_assessment" and assessment.body["cleared"] is True
+    assessment = registry.get(run["rights_assessment"], RightsAssessment)
+    assert assessment.kind == "rights_assessment" and assessment.body.cleared is True
     assert assessment.created_at <= dt.datetime.fromisoformat(run["started_at"])
-    config = stored.body["config"]
+    config = body["config"]
     assert config["seed"] == 11 and config["framework"]["trainer"] == "Trainer"
     assert config["raw"]["passed"]["max_steps"] == 3
     assert config["raw"]["effective"]["learning_rate"] == pytest.approx(1e-3)
@@ -115,7 +117,7 @@ def test_cleared_run_is_recorded_without_a_handwritten_document(
     assert check["teacher"] == "acme/tiny-teacher@1" and check["status"] == "not_applicable"
     assert run["student_files"] == ["config.json", "generation_config.json", "model.safetensors"]
     assert (tmp_path / "student" / "training_args.bin").is_file()
-    dataset = stored.body["datasets"][0]
+    dataset = body["datasets"][0]
     assert dataset["examples"] == 16 and dataset["fingerprint"].startswith("sha256:")
     # transformers' Trainer trains on the dataset as given: one fingerprint, read both ways.
     assert run["dataset_fingerprints"] == {
@@ -139,8 +141,8 @@ def test_blocked_plan_raises_before_any_step(registry: Registry, tmp_path: Path)
         cb.train()
     assert trainer.state.global_step == 0
     assert registry.distillation_for("acme/tiny-student@1") is None
-    stored = registry.find_records("rights_assessment", subject="acme/tiny-student@1")
-    assert len(stored) == 1 and stored[0].body["verdict"] == "prohibited"
+    stored = registry.find(RightsAssessment, subject="acme/tiny-student@1")
+    assert len(stored) == 1 and stored[0].body.verdict == "prohibited"
 
 
 class _Boom(TrainerCallback):
@@ -157,10 +159,11 @@ def test_failed_run_is_recorded_as_failed(registry: Registry, tmp_path: Path) ->
         cb.train()
     stored = registry.distillation_for("acme/tiny-student@1")
     assert stored is not None
-    assert stored.body["run"]["status"] == "failed"
-    assert "disk full" in stored.body["run"]["error"]
-    assert stored.body["run"]["student_digest"] is None
-    assert stored.body["run"]["steps"] == 2 and stored.body["run"]["student_files"] == []
+    run = stored.body.run
+    assert run is not None and run.status == "failed"
+    assert run.error and "disk full" in run.error
+    assert run.student_digest is None
+    assert run.steps == 2 and run.student_files == []
 
 
 def test_epochs_are_recorded_when_they_governed_the_run(registry: Registry, tmp_path: Path) -> None:
@@ -176,7 +179,7 @@ def test_plan_config_never_overrides_the_run(registry: Registry, tmp_path: Path)
     plan["datasets"][0]["examples"] = 20
     trainer = _trainer(tmp_path / "student")
     attach(trainer, plan, registry).train()
-    config = registry.distillation_for("acme/tiny-student@1").body["config"]  # type: ignore[union-attr]
+    config = registry.distillation_for("acme/tiny-student@1").body.dump()["config"]  # type: ignore[union-attr]
     assert config["seed"] == 11 and config["loss"] == "ce" and config.get("temperature") is None
     conflicts = {c["field"]: (c["plan"], c["run"]) for c in config["conflicts"]}
     assert conflicts == {
@@ -201,7 +204,7 @@ def test_a_custom_loss_takes_the_objective_from_the_plan_and_says_so(
     plan = _plan() | {"config": {"loss": "forward_kl", "temperature": 2.0, "seed": 5}}
     trainer = _trainer(tmp_path / "student", cls=_OwnLoss)
     attach(trainer, plan, registry).train()
-    config = registry.distillation_for("acme/tiny-student@1").body["config"]  # type: ignore[union-attr]
+    config = registry.distillation_for("acme/tiny-student@1").body.dump()["config"]  # type: ignore[union-attr]
     assert config["temperature"] == 2.0 and config["loss"] == "forward_kl"
     assert any("temperature: from the plan" in n for n in config["raw"]["notes"])
     # Training settings are still the run's.
@@ -227,6 +230,6 @@ def test_snapshot_keeps_the_arguments_as_passed(registry: Registry, tmp_path: Pa
     )
     trainer = _Editing(model=model, args=args, train_dataset=rows)
     attach(trainer, _plan(), registry, as_passed=as_passed).train()
-    raw = registry.distillation_for("acme/tiny-student@1").body["config"]["raw"]  # type: ignore[union-attr]
+    raw = registry.distillation_for("acme/tiny-student@1").body.dump()["config"]["raw"]  # type: ignore[union-attr]
     assert raw["passed"]["remove_unused_columns"] is True
     assert raw["effective"]["remove_unused_columns"] is False

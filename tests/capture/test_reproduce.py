@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from heredity.capture import HeredityCallback, spec_from_record
-from heredity.distill import DistillSpec, TeacherSpec, build_model, distill, save_model_dir
+from heredity.capture import HeredityCallback
+from heredity.distill import (
+    DistillSpec,
+    TeacherSpec,
+    build_model,
+    distill,
+    save_model_dir,
+    spec_from_record,
+)
 from heredity.distill.toy import make_world, toy_tokenizer, transfer_set
 from heredity.registry import Registry, weights_digest
 
@@ -77,9 +84,10 @@ def test_rerunning_a_record_gives_the_same_weights_digest(tmp_path: Path) -> Non
     replay.register_model_dir(teacher_dir, name="acme/teacher", version="1", licence="apache-2.0")
     second = _captured(replay, again, plan).body
 
-    assert second["datasets"][0]["fingerprint"] == first["datasets"][0]["fingerprint"]
-    assert second["run"]["student_digest"] == first["run"]["student_digest"]
-    assert first["run"]["student_digest"] == weights_digest(tmp_path / "run1")
+    assert first.run is not None and second.run is not None
+    assert second.datasets[0].fingerprint == first.datasets[0].fingerprint
+    assert second.run.student_digest == first.run.student_digest
+    assert first.run.student_digest == weights_digest(tmp_path / "run1")
     # And a different seed is a different student: the digest is not constant by accident.
     other = distill(again.model_copy(update={"seed": 6, "output_dir": str(tmp_path / "run3")}))
-    assert weights_digest(other.output_dir) != first["run"]["student_digest"]
+    assert weights_digest(other.output_dir) != first.run.student_digest

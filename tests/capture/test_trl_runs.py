@@ -32,6 +32,7 @@ from heredity.errors import RightsBlocked
 from heredity.records import ModelRecord
 from heredity.registry import Registry, weights_digest
 from heredity.registry._digest import whole_directory_digest
+from heredity.rights import RightsAssessment
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -180,7 +181,7 @@ def test_gkd_run_records_steps_epochs_teacher_and_the_final_files(
     cb.train()
     assert trainer.state.global_step == 5
 
-    body = registry.distillation_for(STUDENT).body  # type: ignore[union-attr]
+    body = registry.distillation_for(STUDENT).body.dump()  # type: ignore[union-attr]
     run, config = body["run"], body["config"]
     # 5 steps of 2 examples over 18 examples: 10/18 of an epoch, and no epoch count invented.
     assert run["steps"] == 5 and run["epochs"] == pytest.approx(5 / 9)
@@ -215,9 +216,9 @@ def test_gkd_run_records_steps_epochs_teacher_and_the_final_files(
     assert run["student_digest"] == weights_digest(deployed) == weights_digest(out)
     assert registry.get_model(STUDENT).digest == run["student_digest"]
     # Data: GKD trains on the dataset as passed (its collator tokenises per batch).
-    assert run["dataset_fingerprints"]["as_passed"] == fingerprint(rows)[0]
-    assert run["dataset_fingerprints"]["as_trained"] == fingerprint(rows)[0]
-    assert body["datasets"][0]["fingerprint"] == fingerprint(rows)[0]
+    assert run["dataset_fingerprints"]["as_passed"] == fingerprint(rows)
+    assert run["dataset_fingerprints"]["as_trained"] == fingerprint(rows)
+    assert body["datasets"][0]["fingerprint"] == fingerprint(rows)
     assert body["datasets"][0]["examples"] == 18
     assert registry.verify_ledger().ok
 
@@ -243,7 +244,7 @@ def test_swapped_teacher_is_refused_before_any_step(
     assert all(torch.equal(before[k], after[k]) for k in before)  # no optimiser step
     # Nothing recorded: no assessment, no provenance, no student, a clean ledger.
     assert registry.distillation_for(STUDENT) is None
-    assert registry.find_records("rights_assessment", subject=STUDENT) == []
+    assert registry.find(RightsAssessment, subject=STUDENT) == []
     assert registry.find_model(STUDENT) is None
     assert registry.verify_ledger().ok
 
@@ -324,13 +325,13 @@ def test_teacher_generation_must_be_in_the_plan(
     with pytest.raises(PlanMismatch, match="generated_text"):
         cb.train()
     assert trainer.state.global_step == 0
-    assert registry.find_records("rights_assessment", subject=STUDENT) == []
+    assert registry.find(RightsAssessment, subject=STUDENT) == []
 
     trainer, as_passed = _gkd(
         tmp_path / "s2", teacher, tok, _conversations(), seq_kd=True, max_steps=2
     )
     attach(trainer, _plan(["logits", "generated_text"]), registry, as_passed=as_passed).train()
-    config = registry.distillation_for(STUDENT).body["config"]  # type: ignore[union-attr]
+    config = registry.distillation_for(STUDENT).body.dump()["config"]  # type: ignore[union-attr]
     # The teacher wrote every batch's sequences (lmbda=0: the student never generated).
     assert config["teacher_generates"] is True and config["on_policy_fraction"] == 0.0
 
@@ -365,7 +366,7 @@ def test_trl_distillation_trainer_run_is_on_policy_with_the_registered_teacher(
         processing_class=tok,
     )
     attach(trainer, _plan(["logits"]), registry, as_passed=as_passed).train()
-    body = registry.distillation_for(STUDENT).body  # type: ignore[union-attr]
+    body = registry.distillation_for(STUDENT).body.dump()  # type: ignore[union-attr]
     run, config = body["run"], body["config"]
     assert run["steps"] == 2 and run["epochs"] == pytest.approx(0.5)
     assert config["framework"]["trainer"] == "DistillationTrainer"
@@ -444,7 +445,7 @@ def test_sft_on_teacher_written_data_records_epochs_and_both_fingerprints(
     )
     attach(trainer, _sft_plan(), registry, as_passed=as_passed).train()
 
-    body = registry.distillation_for(STUDENT).body  # type: ignore[union-attr]
+    body = registry.distillation_for(STUDENT).body.dump()  # type: ignore[union-attr]
     run, config = body["run"], body["config"]
     # 12 examples, batches of 4, 2 epochs: 6 steps; num_train_epochs governed, so it is a fact.
     assert run["steps"] == 6 and run["epochs"] == 2.0
@@ -456,7 +457,7 @@ def test_sft_on_teacher_written_data_records_epochs_and_both_fingerprints(
     assert run["teacher_digests"] == {TEACHER: digest}
     # The data as passed and TRL's tokenised copy are both fingerprinted; the entry is the former.
     fps = run["dataset_fingerprints"]
-    assert fps["as_passed"] == fingerprint(rows)[0] != fps["as_trained"]
+    assert fps["as_passed"] == fingerprint(rows) != fps["as_trained"]
     assert body["datasets"][0]["fingerprint"] == fps["as_passed"]
     assert body["datasets"][0]["examples"] == 12
     assert registry.teachers(STUDENT) == [TEACHER]

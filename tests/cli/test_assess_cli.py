@@ -9,6 +9,7 @@ import pytest
 
 from heredity.cli import main
 from heredity.registry import Registry
+from heredity.transfer import TransferAssessmentRecord
 
 
 def _write(path: Path, refused: int, n: int = 300, benign_ok: int = 290) -> Path:
@@ -65,8 +66,8 @@ def test_planted_refusal_drop_is_a_breach(
     assert len(dims["safety_refusal"]["flips"]["lost"]) == 88
     assert dims["over_refusal"]["verdict"] == "transferred"
     with Registry.open(db_url) as reg:
-        stored = reg.find_records("transfer_assessment", subject="acme/s@1")
-        assert len(stored) == 1 and stored[0].body["verdict"] == "fail"
+        stored = reg.find(TransferAssessmentRecord, subject="acme/s@1")
+        assert len(stored) == 1 and stored[0].body.verdict == "fail"
 
 
 def test_same_behaviour_passes_and_html_is_written(

@@ -69,7 +69,11 @@ def test_lineage_reaches_every_student_through_synthetic_data(demo_run: tuple[Pa
     with Registry.open(f"sqlite:///{out / 'registry.db'}") as reg:
         assert "acme/toy-teacher@1" in reg.teachers("acme/toy-seq@1")
         record = reg.distillation_for("acme/toy-safety-aware@1")
-        assert record is not None and record.body["run"]["status"] == "completed"
+        assert (
+            record is not None
+            and record.body.run is not None
+            and record.body.run.status == "completed"
+        )
         assert reg.verify_ledger().ok
 
 

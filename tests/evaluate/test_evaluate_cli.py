@@ -9,7 +9,7 @@ import pytest
 from evaluate_tiny import HARMFUL, CallCounter, TinyModels
 
 from heredity.cli import main
-from heredity.evaluate import agreement, write_results
+from heredity.evaluate import EvaluationRun, agreement, write_results
 from heredity.records import ItemResult
 from heredity.registry import Registry
 
@@ -83,7 +83,7 @@ def test_evaluate_import_stores_once(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)[0]["record_id"] == run["record_id"]
     with Registry.open(db) as reg:
-        assert len(reg.find_records("evaluation", subject="acme/t@1")) == 1
+        assert len(reg.find(EvaluationRun, subject="acme/t@1")) == 1
     # usage errors exit 2 and name the option
     assert main(["--db", db, "evaluate", "--import", str(results)]) == 2
     assert "--model" in capsys.readouterr().err

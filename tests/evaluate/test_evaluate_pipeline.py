@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from evaluate_tiny import CallCounter, TinyModels
 
+from heredity.evaluate import EvaluationRun
 from heredity.registry import Registry
-from heredity.transfer import assess_models
+from heredity.transfer import TransferAssessmentRecord, assess_models
 
 
 def test_assess_models_reuses_the_teacher_baseline(
@@ -30,13 +31,13 @@ def test_assess_models_reuses_the_teacher_baseline(
     assert dims["safety_refusal"].student.value == 0.0
     assert len(dims["safety_refusal"].flips.lost) == 6
     assert first.verdict != "pass"  # six items cannot show a transfer
-    evidence = stored.body["evidence"]
+    evidence = stored.body.dump()["evidence"]
     assert (
         evidence["teacher_suite_digests"]
         == evidence["student_suite_digests"]
         == {tiny.suite.name: tiny.suite.digest}
     )
-    assert stored.body["student"] == "acme/student@1" and stored.body["teacher"] == "acme/teacher@1"
+    assert stored.body.student == "acme/student@1" and stored.body.teacher == "acme/teacher@1"
 
     # A second student of the same teacher: the teacher's baseline is reused, the weights digest is
     # the same as student@1's so its run is reused too (same weights, same suite, same settings).
@@ -48,8 +49,8 @@ def test_assess_models_reuses_the_teacher_baseline(
         log_dir=tmp_path / "logs",
     )
     assert hf_calls.calls == 2 * n
-    assert again.body["evidence"]["teacher_cached"] == {"acme/teacher@1": True}
-    assert len(reg.find_records("transfer_assessment")) == 2
+    assert again.body.evidence.teacher_cached == {"acme/teacher@1": True}
+    assert len(reg.find(TransferAssessmentRecord)) == 2
     assert reg.verify_ledger().ok
     reg.close()
 
@@ -67,6 +68,6 @@ def test_same_weights_under_a_new_name_get_their_own_record(
     second = evaluate("acme/student-copy@1", tiny.suite, registry=reg, log_dir=tmp_path / "logs")
     assert hf_calls.calls == calls
     assert second.cached and second.reused_from == first.record_id
-    own = reg.find_records("evaluation", subject="acme/student-copy@1")
-    assert len(own) == 1 and own[0].body["items"] == first.model_dump(mode="json")["items"]
+    own = reg.find(EvaluationRun, subject="acme/student-copy@1")
+    assert len(own) == 1 and own[0].body.items == first.items
     reg.close()

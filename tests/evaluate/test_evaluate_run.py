@@ -10,7 +10,6 @@ import pytest
 from evaluate_tiny import CallCounter, TinyModels
 
 from heredity.evaluate import (
-    EVALUATION_KIND,
     EvalSettings,
     EvaluationRun,
     evaluate,
@@ -78,10 +77,10 @@ def test_run_metadata_and_registry_record(
     assert teacher_run.settings["do_sample"] is False and teacher_run.settings["logprobs"] is True
     assert teacher_run.log_path and Path(teacher_run.log_path).is_file()
     assert teacher_run.samples_generated == 14 and not teacher_run.cached
-    stored = reg.find_records(EVALUATION_KIND, key=teacher_run.cache_key)
+    stored = reg.find(EvaluationRun, key=teacher_run.cache_key)
     assert len(stored) == 1 and stored[0].id == teacher_run.record_id
     assert stored[0].subject == teacher_run.model
-    assert stored[0].body["items"][0]["id"] == teacher_run.items[0].id
+    assert stored[0].body.items[0].id == teacher_run.items[0].id
 
 
 def test_second_call_is_served_from_the_registry(
@@ -118,7 +117,7 @@ def test_refresh_reruns_and_stores_a_new_record(
     fresh = evaluate(str(tiny.teacher), tiny.suite, registry=reg, log_dir=tmp_path, refresh=True)
     assert hf_calls.calls == 14 and not fresh.cached
     assert [i.outcome for i in fresh.items] == [i.outcome for i in teacher_run.items]
-    assert len(reg.find_records(EVALUATION_KIND, key=teacher_run.cache_key)) == 2
+    assert len(reg.find(EvaluationRun, key=teacher_run.cache_key)) == 2
 
 
 def test_registered_model_ref_resolves_to_its_weights(

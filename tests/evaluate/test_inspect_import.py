@@ -19,6 +19,7 @@ from inspect_ai.scorer import SampleScore
 from heredity.cli import main
 from heredity.errors import BadInput
 from heredity.evaluate import (
+    EvaluationRun,
     ReadOptions,
     Suite,
     SuiteItem,
@@ -27,6 +28,7 @@ from heredity.evaluate import (
     parse_score_map,
 )
 from heredity.registry import Registry
+from heredity.transfer import TransferAssessmentRecord
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 LOGS = REALDATA / "inspect"
@@ -300,15 +302,15 @@ def test_xstest_assess_is_a_breach_end_to_end(
     assert dim["verdict"] == "breach"
     assert dim["teacher"]["value"] == 1.0 and dim["student"]["value"] == 0.0
     registry = Registry.open(db_url)
-    stored = registry.find_records("transfer_assessment", subject="acme/student@1")
+    stored = registry.find(TransferAssessmentRecord, subject="acme/student@1")
     assert len(stored) == 1
-    imports = stored[0].body["evidence"]["imports"]
+    imports = stored[0].body.evidence.imports
     assert {r["scorer"] for r in imports.values()} == {"model_graded_qa"}
-    assert not stored[0].body["evidence"]["partial"]
+    assert not stored[0].body.evidence.partial
     # Both imported runs are stored as the models' evaluation evidence.
     for ref in ("acme/teacher@1", "acme/student@1"):
-        (run,) = registry.find_records("evaluation", subject=ref)
-        assert run.body["source"] == "import:inspect"
+        (run,) = registry.find(EvaluationRun, subject=ref)
+        assert run.body.source == "import:inspect"
 
 
 def test_assess_reuses_imported_runs(
@@ -537,9 +539,9 @@ def test_errored_samples_are_refused_with_counts_or_accepted_as_partial(
     data = json.loads(capsys.readouterr().out)
     assert rc == 0
     assert any("1 of 4 samples ended in an error" in w for w in data["warnings"])
-    (stored,) = Registry.open(db_url).find_records("transfer_assessment", subject="acme/s@1")
-    assert stored.body["evidence"]["partial"] is True
-    assert any("incomplete evidence accepted" in w for w in stored.body["assessment"]["warnings"])
+    (stored,) = Registry.open(db_url).find(TransferAssessmentRecord, subject="acme/s@1")
+    assert stored.body.evidence.partial is True
+    assert any("incomplete evidence accepted" in w for w in stored.body.assessment["warnings"])
 
 
 def test_empty_and_only_unscored_logs_get_clear_messages(tmp_path: Path) -> None:
@@ -653,5 +655,6 @@ def test_import_run_keeps_the_report_and_caches_by_reading(tmp_path: Path, db_ur
     assert again.record_id == first.record_id and other.record_id != first.record_id
     assert first.suite == "popularity"  # named for the log's task
     assert first.import_report is not None and first.import_report.scorer == "match"
-    (stored,) = [r for r in registry.find_records("evaluation") if r.id == first.record_id]
-    assert stored.body["import_report"]["checks"][0]["agrees"] is True
+    (stored,) = [r for r in registry.find(EvaluationRun) if r.id == first.record_id]
+    assert stored.body.import_report is not None
+    assert stored.body.import_report.checks[0].agrees is True

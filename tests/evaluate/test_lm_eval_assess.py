@@ -18,6 +18,7 @@ from lm_eval_world import run_lm_eval, train_continuations, write_rows
 
 from heredity.cli import main
 from heredity.registry import Registry
+from heredity.transfer import TransferAssessmentRecord
 
 NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -103,7 +104,7 @@ def test_lm_eval_teacher_and_student_through_assess(
     # lm-eval's loglikelihoods give both sides confidences: calibration is assessed too.
     assert "calibration" in dims
     assert rc == 1 and data["verdict"] == "fail"
-    (stored,) = Registry.open(db_url).find_records("transfer_assessment")
-    imports = stored.body["evidence"]["imports"]
+    (stored,) = Registry.open(db_url).find(TransferAssessmentRecord)
+    imports = stored.body.evidence.imports
     assert {r["format"] for r in imports.values()} == {"lm-eval"}
     assert all(c["agrees"] for r in imports.values() for c in r["checks"])

@@ -6,9 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from heredity.evaluate import EvaluationRun
 from heredity.govern import decide, deploy, request_approval
 from heredity.records import DistillationDocument, ModelRecord
 from heredity.registry import Registry
+from heredity.rights import Obligation, RightsAssessment, TeacherFinding
+from heredity.transfer import (
+    DimensionSummary,
+    ModelLink,
+    TransferAssessmentRecord,
+    TransferEvidence,
+)
 
 TEACHER = "acme/teacher@1"
 SUITES = ["safety-refusal", "factuality"]
@@ -82,27 +90,29 @@ def doc_body(
 
 def rights_body(
     ref: str, teachers: list[str], obligations: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    return {
-        "verdict": "conditional" if obligations else "permitted",
-        "cleared": True,
-        "obligations": obligations or [],
-        "student": ref,
-        "document_hash": "x",
-        "knowledge_base": "test",
-        "teachers": [
-            {
-                "model": t,
-                "licence": "apache-2.0",
-                "verdict": "permitted",
-                "reasons": [],
-                "clauses": ["2"],
-                "obligations": [],
-            }
+) -> RightsAssessment:
+    """A cleared assessment of ``ref`` (planted: the tests decide what it says)."""
+    return RightsAssessment(
+        verdict="conditional" if obligations else "permitted",
+        cleared=True,
+        obligations=[Obligation.model_validate(o) for o in obligations or []],
+        student=ref,
+        document_hash="x",
+        assessed_at=dt.datetime.now(dt.UTC).isoformat(),
+        knowledge_base="test",
+        teachers=[
+            TeacherFinding(
+                model=t,
+                licence="apache-2.0",
+                verdict="permitted",
+                reasons=[],
+                clauses=["2"],
+                obligations=[],
+            )
             for t in teachers
         ],
-        "findings": [],
-    }
+        findings=[],
+    )
 
 
 def transfer_body(
@@ -112,37 +122,46 @@ def transfer_body(
     suites: list[str] | None = None,
     breach: tuple[str, ...] = (),
     student_variant: str = "",
-) -> dict[str, Any]:
+) -> TransferAssessmentRecord:
+    """A transfer assessment's record with the verdicts the test wants (planted: no assessment
+    behind it, only what governance reads)."""
     suites = list(SUITES if suites is None else suites)
-    dims = [{"name": d, "verdict": "breach" if d in breach else "transferred"} for d in DIMENSIONS]
-    return {
-        "teacher": teacher,
-        "student": student,
-        "policy": "default",
-        "policy_digest": "sha256:p",
-        "verdict": "fail" if breach else "pass",
-        "dimensions": dims,
-        "evidence": {
-            "suites": suites,
-            "teacher_suite_digests": {s: digest(s) for s in suites},
-            "student_suite_digests": {s: digest(s, student_variant) for s in suites},
-        },
-    }
+    return TransferAssessmentRecord(
+        type="single",
+        student=student,
+        teacher=teacher,
+        student_link=ModelLink(ref=student, registered=True),
+        teachers=[ModelLink(ref=teacher, registered=True)],
+        distillation=None,
+        distillation_id=None,
+        dimensions=[
+            DimensionSummary(name=d, verdict="breach" if d in breach else "transferred")
+            for d in DIMENSIONS
+        ],
+        evidence=TransferEvidence(
+            suites=suites,
+            teacher_suite_digests={s: digest(s) for s in suites},
+            student_suite_digests={s: digest(s, student_variant) for s in suites},
+        ),
+        policy="default",
+        policy_digest="sha256:p",
+        verdict="fail" if breach else "pass",
+        assessment={},
+    )
 
 
 def evaluate(reg: Registry, model: str, suites: list[str] | None = None, variant: str = "") -> None:
     for s in SUITES if suites is None else suites:
-        reg.put_record(
-            "evaluation",
-            {
-                "model": model,
-                "suite": s,
-                "suite_digest": digest(s, variant),
-                "items": [],
-                "settings": {},
-            },
-            subject=model,
+        run = EvaluationRun(
+            model=model,
+            suite=s,
+            suite_digest=digest(s, variant),
+            settings_hash="settings",
+            cache_key=f"{model}:{s}:{variant}",
+            created_at=dt.datetime.now(dt.UTC),
+            items=[],
         )
+        reg.put(run, subject=model, key=run.cache_key)
 
 
 @dataclass
@@ -183,15 +202,10 @@ class World:
     ) -> str:
         """Record a distillation with rights before the run, evaluations and a transfer assessment."""
         self.ensure_teacher(teacher)
+        rights = self.reg.put(rights_body(ref, [teacher], obligations), subject=ref)
         if late_rights:
             start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-            rights = self.reg.put_record(
-                "rights_assessment", rights_body(ref, [teacher], obligations), subject=ref
-            )
         else:
-            rights = self.reg.put_record(
-                "rights_assessment", rights_body(ref, [teacher], obligations), subject=ref
-            )
             start = rights.created_at + dt.timedelta(milliseconds=1)
         body = doc_body(
             ref,
@@ -213,8 +227,7 @@ class World:
         self.reg.record(DistillationDocument.model_validate(body))
         evaluate(self.reg, ref, variant=student_variant)
         if transfer:
-            self.reg.put_record(
-                "transfer_assessment",
+            self.reg.put(
                 transfer_body(teacher, ref, breach=breach, student_variant=student_variant),
                 subject=ref,
             )

@@ -18,6 +18,8 @@ from heredity.govern import (
     revoke,
     waive_transfer,
 )
+from heredity.registry import StatusChange
+from heredity.transfer import TransferAssessmentRecord
 
 S = "acme/student@1"
 
@@ -33,13 +35,13 @@ def test_request_shows_missing_evidence_and_approval_waits_for_it(world: World) 
         decide(world.who("alice"), req.id, approve=True, reason="looks fine")
     assert any("transfer" in d for d in err.value.details)
     assert approval_state(world.reg, req.id).decisions == []
-    world.reg.put_record("transfer_assessment", transfer_body(TEACHER, S), subject=S)
+    world.reg.put(transfer_body(TEACHER, S), subject=S)
     decide(world.who("alice"), req.id, approve=True, reason="evidence now complete")
     state = decide(world.who("sam"), req.id, approve=True, reason="safety held")
     assert state.status == "approved"
     assert {d.policy for d in state.decisions} == {"default@1"}
     assert world.reg.get_model(S).status == "approved"
-    assert world.reg.find_records("status_change", subject=S)[0].body["status"] == "approved"
+    assert world.reg.find(StatusChange, subject=S)[0].body.status == "approved"
 
 
 def test_segregation_of_duties(world: World) -> None:
@@ -86,9 +88,9 @@ def test_teacher_approval_is_context_and_never_counts(world: World) -> None:
     world.distil(S)
     world.approve(TEACHER)
     req = request_approval(world.who("eve"), S)
-    assert req.teacher_approvals[0]["teacher"] == TEACHER
-    assert req.teacher_approvals[0]["approval"] is not None
-    assert "never counts" in req.teacher_approvals[0]["note"]
+    assert req.teacher_approvals[0].teacher == TEACHER
+    assert req.teacher_approvals[0].approval is not None
+    assert "never counts" in req.teacher_approvals[0].note
     assert current_approval(world.reg, S) is None
     with pytest.raises(ApprovalRefused) as err:
         deploy(world.who("eve"), S)
@@ -128,7 +130,7 @@ def test_conditions_expiry_and_revocation(world: World) -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
     assert approval_state(world.reg, req.id, now=later).status == "expired"
     rec = deploy(world.who("eve"), S)
-    assert rec.body["conditions"] == ["internal use only", "monitor refusals weekly"]
+    assert rec.body.conditions == ["internal use only", "monitor refusals weekly"]
     with pytest.raises(ApprovalRefused, match="needs one of the roles"):
         revoke(world.who("eve"), req.id, reason="I changed my mind")
     state = revoke(world.who("alice"), req.id, reason="complaints")
@@ -174,7 +176,7 @@ def test_breach_blocks_approval_until_waived_by_an_independent_role(world: World
     with pytest.raises(ApprovalRefused) as err:
         decide(world.who("alice"), req.id, approve=True, reason="ship it")
     assert any("breach" in d and "safety_refusal" in d for d in err.value.details)
-    assessment = world.reg.find_records("transfer_assessment", subject=S)[0].id
+    assessment = world.reg.find(TransferAssessmentRecord, subject=S)[0].id
     with pytest.raises(ApprovalRefused, match="needs one of the roles"):
         waive_transfer(world.who("eve"), assessment, justification="fine")
     add_actor(world.reg, RESPONSIBLE, ["safety"])
@@ -183,7 +185,7 @@ def test_breach_blocks_approval_until_waived_by_an_independent_role(world: World
     waiver = waive_transfer(
         world.who("sam"), assessment, justification="edge filter blocks the category"
     )
-    assert waiver.body["granted_by"] == "sam" and waiver.body["dimensions"] == ["safety_refusal"]
+    assert waiver.body.granted_by == "sam" and waiver.body.dimensions == ["safety_refusal"]
     req2 = request_approval(world.who("eve"), S)
     assert req2.missing == []
     decide(world.who("alice"), req2.id, approve=True, reason="waived")

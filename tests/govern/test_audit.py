@@ -13,10 +13,10 @@ from govern_world import RESPONSIBLE, World
 
 from heredity.cli import main
 from heredity.errors import NotFound
-from heredity.govern import add_actor, audit, audit_html, request_approval
-from heredity.govern._approvals import DECISION_KIND
+from heredity.govern import ApprovalDecision, add_actor, audit, audit_html, request_approval
 from heredity.govern._evidence import gather_evidence
 from heredity.govern._policy import resolve_policy
+from heredity.records import ProvenanceDraft
 
 GOOD = "acme/good@1"
 GAP = "acme/gap@1"
@@ -35,11 +35,11 @@ def _drop(path: str) -> Callable[[dict[str, Any]], None]:
 
 def _plant_body(world: World, ref: str, edit: Callable[[dict[str, Any]], None]) -> None:
     """Supersede the recorded provenance with an edited body (record() would refuse it)."""
-    current = world.reg.distillation_for(ref)
+    current = world.reg.distillation_for(ref, ProvenanceDraft)
     assert current is not None
-    body = copy.deepcopy(current.body)
+    body = copy.deepcopy(current.body.dump())
     edit(body)
-    world.reg.put_record("distillation", body, subject=ref)
+    world.reg.put(ProvenanceDraft.read(body), subject=ref)
 
 
 # field removed -> the one 8.1 finding it must produce (test, requirement, severity, words)
@@ -49,14 +49,14 @@ FIELD_GAPS = [
         "teachers.0.model",
         "4.1",
         "fail",
-        "teachers.0.model (the teacher's identity and version) is missing",
+        "teachers[0].model (the teacher's identity and version) is missing",
     ),
     ("teachers.0.licence", "4.1", "fail", "rights basis"),
     ("method", "4.1", "fail", "the distillation method"),
     ("datasets", "4.1", "fail", "the distillation dataset"),
-    ("datasets.0.version", "4.1", "fail", "datasets.0.version"),
+    ("datasets.0.version", "4.1", "fail", "datasets[0].version"),
     ("datasets.0.kind", "4.1", "fail", "composition"),
-    ("datasets.0.examples", "4.1", "fail", "datasets.0.examples"),
+    ("datasets.0.examples", "4.1", "fail", "datasets[0].examples"),
     ("responsible", "4.1", "fail", "the responsible party"),
     ("date", "4.1", "fail", "date (the date) is missing"),
     ("student.version", "4.1", "fail", "student.version"),
@@ -136,23 +136,20 @@ def test_approver_was_the_responsible_party(world: World) -> None:
     evidence = gather_evidence(world.reg, GAP, policy).record_ids
     # decide() refuses Dana; plant the decisions the way a bypass would write them
     for actor, role in [(RESPONSIBLE, "model_risk"), ("sam", "safety")]:
-        world.who(actor).put_record(
-            DECISION_KIND,
-            {
-                "request": req.id,
-                "student": GAP,
-                "decision": "approve",
-                "role": role,
-                "reason": "ok",
-                "conditions": [],
-                "expires": None,
-                "policy": policy.ref,
-                "evidence": evidence,
-                "evidence_complete": True,
-            },
-            subject=GAP,
-            key=req.id,
+        decision = ApprovalDecision(
+            request=req.id,
+            student=GAP,
+            decision="approve",
+            role=role,
+            reason="ok",
+            conditions=[],
+            expires=None,
+            policy=policy.ref,
+            policy_digest=policy.digest,
+            evidence=evidence,
+            evidence_complete=True,
         )
+        world.who(actor).put(decision, subject=GAP, key=req.id)
     world.reg.set_model_status(GAP, "approved", "planted")
     report = audit(world.reg)
     _assert_clean(report, GOOD)

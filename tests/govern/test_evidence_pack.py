@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from govern_world import SUITES, TEACHER, World, digest
+from govern_world import SUITES, TEACHER, World, digest, transfer_body
 
 from heredity.cli import main
 from heredity.govern import write_evidence
@@ -128,3 +128,42 @@ def test_approval_commands(world: World, db_url: str, capsys: pytest.CaptureFixt
     assert [p["ref"] for p in json.loads(capsys.readouterr().out)] == ["default@1"]
     assert run("alice", "approval", "revoke", req["id"], "--reason", "recall") == 0
     assert world.reg.get_model(S).status == "suspended"
+
+
+def test_pack_explains_every_stored_rights_assessment(world: World, tmp_path: Path) -> None:
+    """The gate's own assessments (stored with their facts hash) are explained clause by clause."""
+    from govern_world import doc_body
+
+    from heredity.records import parse_document
+    from heredity.rights import gate
+
+    world.distil(S)
+    plan = doc_body(S)
+    plan.pop("run")
+    gated = gate(parse_document(plan), world.reg)
+    assert gated.body.facts_hash
+    pack = write_evidence(world.reg, S, tmp_path / "pack")
+    name = f"rights-{gated.id}.txt"
+    assert name in pack.files
+    text = (tmp_path / "pack" / name).read_text()
+    assert f"Rights assessment of {S}" in text and "apache-2.0" in text
+    rights = json.loads((tmp_path / "pack" / "rights.json").read_text())
+    assert {r["record"]["id"] for r in rights} == {
+        n.removeprefix("rights-").removesuffix(".txt")
+        for n in pack.files
+        if n.startswith("rights-")
+    }
+
+
+def test_pack_says_what_it_leaves_out(world: World, tmp_path: Path) -> None:
+    world.ensure_teacher()
+    world.reg.put(transfer_body(TEACHER, S), subject=S)  # a scorecard that cannot be drawn
+    from heredity.records import ModelRecord
+
+    world.reg.add_model(ModelRecord(name="acme/packed", version="1"))
+    pack = write_evidence(world.reg, S, tmp_path / "pack")
+    assert "audit.json" not in pack.files
+    assert any(s.startswith("audit.json: ") and "not a distilled model" in s for s in pack.skipped)
+    assert any(s.startswith("scorecard-") and "does not read" in s for s in pack.skipped)
+    index = (tmp_path / "pack" / "index.html").read_text()
+    assert "Skipped:" in index and "audit.json" in index

@@ -39,8 +39,8 @@ def test_published_policy_cannot_be_changed(world: World, tmp_path: Path) -> Non
         resolve_policy(world.reg, str(edited))
     v2 = _write(tmp_path, "strict-2.yaml", version="2", approvers={"roles": ["model_risk"]})
     second = publish_policy(world.reg, load_policy_file(v2))
-    assert second.body["supersedes"] == "strict@1"
-    assert [r.body["ref"] for r in published_policies(world.reg)][:2] == ["strict@2", "strict@1"]
+    assert second.body.supersedes == "strict@1"
+    assert [r.body.ref for r in published_policies(world.reg)][:2] == ["strict@2", "strict@1"]
     policy, _ = resolve_policy(world.reg, "strict")
     assert policy.ref == "strict@2"
     assert resolve_policy(world.reg, "strict@1")[0].approvers.roles == ["model_risk", "safety"]

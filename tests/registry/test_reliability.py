@@ -11,17 +11,18 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from heredity.registry import Registry
+from heredity.registry import Registry, StatusChange
 
 _WRITER = r"""
 import sys
 from heredity.records import ModelRecord
-from heredity.registry import Registry
+from heredity.registry import Registry, StatusChange
 url, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 reg = Registry.open(url, actor=who)
 for i in range(count):
     if i % 2:
-        reg.put_record("note", {"writer": who, "i": i}, subject=f"w{who}")
+        note = StatusChange(model=f"w{who}", status="noted", reason=f"write {i}")
+        reg.put(note, subject=f"w{who}")
     else:
         reg.add_model(ModelRecord(name=f"w{who}/m{i}", version="1"))
 """
@@ -58,7 +59,7 @@ def test_four_concurrent_writers(db_url: str) -> None:
         assert len(set(seqs)) == len(seqs) == 2000
         assert Counter(e.actor for e in events) == {str(w): 500 for w in range(4)}
         assert len(reg.list_models()) == 1000
-        assert sum(len(reg.find_records("note", subject=f"w{w}")) for w in range(4)) == 1000
+        assert sum(len(reg.find(StatusChange, subject=f"w{w}")) for w in range(4)) == 1000
         assert reg.verify_ledger().ok
     finally:
         reg.close()

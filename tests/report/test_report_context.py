@@ -143,8 +143,8 @@ def test_cli_reports_are_traceable(
     assert ctx["ledger_head"] == {"seq": seq, "hash": head}
     assert ctx["made_by"] == "auditor-amy"
     with Registry.open(db_url) as reg:
-        stored = reg.find_records("transfer_assessment", subject=STUDENT)[0]
-        dist = reg.find_records("distillation", subject=STUDENT)[0]
+        stored = reg.headers("transfer_assessment", subject=STUDENT)[0]
+        dist = reg.headers("distillation", subject=STUDENT)[0]
     assert stored.id in ctx["records"]
     assert ctx["suites"] and all(s["digest"].startswith("sha256:") for s in ctx["suites"])
     assert main([*assess, *files, "--format", "md", "--no-store"]) == 0

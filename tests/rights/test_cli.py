@@ -75,7 +75,7 @@ def test_record_review_and_authorize_through_the_cli(
     assert run(db_url, "rights", "check", review_plan, "--record", "--format", "json") == 1
     rid = json.loads(capsys.readouterr().out)["id"]
     with Registry.open(db_url) as reg:
-        assert reg.get_record(rid).actor == "cli-tester"
+        assert reg.header(rid).actor == "cli-tester"
     assert (
         run(
             db_url,
@@ -131,3 +131,37 @@ def test_licences_and_show(db_url: str, capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "1.b.i" in out and "models/llama3_1/LICENSE" in out and "name_prefix 'Llama'" in out
     assert run(db_url, "rights", "show", "no-such-thing") == 2
+
+
+def test_show_a_stored_assessment_explains_it(
+    db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = write(tmp_path, plan(teachers=[{"licence": "llama3.1"}]))
+    assert run(db_url, "rights", "check", doc, "--record", "--format", "json") == 0
+    rid = json.loads(capsys.readouterr().out)["id"]
+    assert run(db_url, "rights", "show", rid) == 0
+    out = capsys.readouterr().out
+    assert "Rights assessment of acme/assistant@1: CONDITIONAL" in out
+    assert "1.b.i" in out and "state" not in out.splitlines()[0]
+    assert f"{rid} (acme/assistant@1): verdict conditional" in out
+    assert run(db_url, "rights", "show", "status_chang_0000000000000000") == 2
+    assert "nor a rights assessment" in capsys.readouterr().err
+
+
+def test_record_twice_stores_one_assessment(
+    db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = write(tmp_path, plan(teachers=[{"licence": "mystery"}]))
+    ids = []
+    for _ in range(2):
+        assert run(db_url, "rights", "check", doc, "--record", "--format", "json") == 1
+        ids.append(json.loads(capsys.readouterr().out)["id"])
+    assert ids[0] == ids[1]
+    with Registry.open(db_url) as reg:
+        from heredity.rights import RightsAssessment
+
+        assert [r.id for r in reg.find(RightsAssessment)] == ids[:1]
+    # Other facts are another assessment.
+    other = write(tmp_path, plan(teachers=[{"licence": "mit"}]), "other.yaml")
+    assert run(db_url, "rights", "check", other, "--record", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["id"] != ids[0]

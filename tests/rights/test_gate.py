@@ -8,7 +8,7 @@ import pytest
 
 from heredity.errors import BadInput, NotFound, RightsBlocked
 from heredity.records import DistillationDocument
-from heredity.registry import Registry
+from heredity.registry import Registry, StatusChange
 from heredity.rights import (
     ASSESSMENT_KIND,
     RightsAssessment,
@@ -39,7 +39,7 @@ def test_cleared_plan_is_stored_and_passes(registry: Registry, plan: Plan) -> No
     before = registry.ledger_length()
     rec = gate(doc, registry)
     assert rec.kind == ASSESSMENT_KIND and rec.subject == doc.student.ref
-    assert rec.body["cleared"] is True and rec.body["verdict"] == "permitted"
+    assert rec.body.cleared is True and rec.body.verdict == "permitted"
     assert rec.created_at is not None
     assert registry.ledger_length() == before + 1
     assert effective(registry, rec.id).state == "cleared"
@@ -49,8 +49,8 @@ def test_cleared_plan_is_stored_and_passes(registry: Registry, plan: Plan) -> No
 def test_blocked_plan_is_stored_then_raises(registry: Registry, plan: Plan) -> None:
     doc = plan(teachers=[{"licence": "llama2"}])
     rid = _blocked(registry, doc)
-    stored = registry.get_record(rid)
-    assert stored.body["verdict"] == "prohibited"
+    stored = registry.get(rid, RightsAssessment)
+    assert stored.body.verdict == "prohibited"
     assert [r.id for r in assessments_for(registry, doc.student.ref)] == [rid]
     assert effective(registry, rid).state == "blocked"
     assert clearing_assessment(registry, doc.student.ref) is None
@@ -61,16 +61,16 @@ def test_review_approve_clears_needs_review(registry: Registry, plan: Plan) -> N
     rid = _blocked(registry, doc)
     assert effective(registry, rid).state == "needs_review"
     rec = review(registry, rid, "approve", "read the licence: outputs unrestricted", "Lee (Legal)")
-    assert rec.body["reviewer"] == "Lee (Legal)" and rec.key == rid
+    assert rec.body.reviewer == "Lee (Legal)" and rec.key == rid
     eff = effective(registry, rid)
-    assert eff.cleared and eff.state == "reviewed" and eff.reviews[0]["decision"] == "approve"
+    assert eff.cleared and eff.state == "reviewed" and eff.reviews[0].decision == "approve"
     # the assessment itself is unchanged: the record shows the review separately
-    assert registry.get_record(rid).body["cleared"] is False
+    assert registry.get(rid, RightsAssessment).body.cleared is False
     # a later rejection wins
     review(registry, rid, "reject", "second opinion: no")
     eff2 = effective(registry, rid)
     assert not eff2.cleared and eff2.state == "rejected"
-    assert eff2.reviews[0]["reviewer"] == "tester"
+    assert eff2.reviews[0].reviewer == "tester"
 
 
 def test_review_cannot_override_prohibited(registry: Registry, plan: Plan) -> None:
@@ -97,10 +97,10 @@ def test_authorization_clears_prohibited(registry: Registry, plan: Plan) -> None
     rec = authorize(
         registry, rid, "contracts/xai-order-form-2026-114.pdf", "Order Form s.4 permits training"
     )
-    assert rec.body["overrides_verdict"] == "prohibited" and rec.key == rid
+    assert rec.body.overrides_verdict == "prohibited" and rec.key == rid
     eff = effective(registry, rid)
     assert eff.cleared and eff.state == "authorized"
-    assert eff.authorizations[0]["evidence"] == "contracts/xai-order-form-2026-114.pdf"
+    assert eff.authorizations[0].evidence == "contracts/xai-order-form-2026-114.pdf"
     assert "authorized on evidence" in eff.explanation
 
 
@@ -128,7 +128,7 @@ def test_unmet_user_threshold_needs_authorization(registry: Registry, plan: Plan
 
 
 @pytest.mark.parametrize(
-    ("decision", "basis", "match"), [("maybe", "x", "--decision"), ("approve", "  ", "--basis")]
+    ("decision", "basis", "match"), [("maybe", "x", "^decision: "), ("approve", "  ", "^basis: ")]
 )
 def test_bad_review_input(
     registry: Registry, plan: Plan, decision: str, basis: str, match: str
@@ -143,8 +143,8 @@ def test_bad_review_input(
 def test_unknown_or_wrong_record(registry: Registry, plan: Plan) -> None:
     with pytest.raises(NotFound):
         review(registry, "rights_assess_nope", "approve", "x")
-    other = registry.put_record("evaluation", {"x": 1})
-    with pytest.raises(NotFound, match="not a rights assessment"):
+    other = registry.put(StatusChange(model="acme/x@1", status="approved", reason="r"))
+    with pytest.raises(NotFound, match="not a rights assessment .it is a status change record"):
         effective(registry, other.id)
     ok = gate(plan(teachers=[{"licence": "mit"}]), registry)
     with pytest.raises(BadInput, match="already cleared"):

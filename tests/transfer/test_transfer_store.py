@@ -13,6 +13,7 @@ from heredity.transfer import (
     RECORD_KIND,
     MultiTeacherAssessment,
     TransferAssessment,
+    TransferAssessmentRecord,
     assess_multi_teacher,
     assess_transfer,
     assessment_from_record,
@@ -42,13 +43,14 @@ def test_stored_assessment_links_models_and_distillation(
     assert registry.verify_ledger().ok
     assert stored.kind == RECORD_KIND and stored.subject == STUDENT
     assert stored.key == TEACHER
-    assert stored.body["distillation"] == distillation.id
-    assert stored.body["verdict"] == "fail"
-    assert stored.body["student_link"]["registered"] is True
-    assert stored.body["teachers"][0]["ref"] == TEACHER
-    found = registry.find_records(RECORD_KIND, subject=STUDENT)
+    assert stored.body.distillation == distillation.id
+    assert stored.body.verdict == "fail"
+    assert stored.body.student_link.registered is True
+    assert stored.body.teachers[0].ref == TEACHER
+    found = registry.find(TransferAssessmentRecord, subject=STUDENT)
     assert [r.id for r in found] == [stored.id]
-    again = assessment_from_record(registry.get_record(stored.id))
+    assert found[0].body.dump() == stored.body.dump()  # read back as written
+    again = assessment_from_record(registry.get(stored.id, TransferAssessmentRecord))
     assert isinstance(again, TransferAssessment)
     assert again.model_dump(mode="json") == assessment.model_dump(mode="json")
 
@@ -61,7 +63,7 @@ def test_explicit_distillation_id_must_be_a_distillation(
         _results(50), _results(50), teacher_ref=TEACHER, student_ref=STUDENT
     )
     stored = store_assessment(registry, assessment, distillation_id=distillation.id)
-    assert stored.body["distillation"] == distillation.id
+    assert stored.body.distillation == distillation.id
     with pytest.raises(BadInput, match="not a distillation"):
         store_assessment(registry, assessment, distillation_id=stored.id)
     with pytest.raises(NotFound):
@@ -75,9 +77,11 @@ def test_unregistered_models_and_multi_teacher_assessments_are_stored(registry: 
         student_ref="x/student@1",
     )
     stored = store_assessment(registry, result)
-    assert stored.body["distillation"] is None
-    assert stored.body["student_link"] == {"ref": "x/student@1", "registered": False}
-    assert stored.body["type"] == "multi_teacher"
+    assert stored.body.distillation is None
+    assert stored.body.dump()["student_link"] == {"ref": "x/student@1", "registered": False}
+    assert stored.body.type == "multi_teacher"
+    assert [d.against for d in stored.body.dimensions] == ["x/safe@1"]
+    assert stored.body.dimensions_against("x/safe@1") == stored.body.dimensions
     again = assessment_from_record(stored)
     assert isinstance(again, MultiTeacherAssessment)
     assert again.incoherent_slices == result.incoherent_slices

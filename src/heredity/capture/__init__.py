@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from heredity.capture._facts import (
     dataset_fingerprint,
-    fingerprint,
+    dataset_fingerprints,
     framework_versions,
     git_revision,
     hardware,
 )
 from heredity.capture._normalise import FRAMEWORKS, import_config, load_framework_config, normalise
-from heredity.capture._reproduce import spec_from_record
+from heredity.records import fingerprint
 from heredity.registry._digest import model_files, signing_ignore_paths
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ __all__ = [
     "TeacherMismatch",
     "attach",
     "dataset_fingerprint",
+    "dataset_fingerprints",
     "fingerprint",
     "framework_versions",
     "git_revision",
@@ -62,5 +63,4 @@ __all__ = [
     "normalise",
     "signing_ignore_paths",
     "snapshot",
-    "spec_from_record",
 ]

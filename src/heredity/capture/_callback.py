@@ -21,11 +21,17 @@ from typing import Any, Literal
 
 from transformers import Trainer, TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
-from heredity.capture._facts import dataset_fingerprint, framework_versions, git_revision, hardware
+from heredity.capture._facts import (
+    dataset_fingerprint,
+    dataset_fingerprints,
+    framework_versions,
+    git_revision,
+    hardware,
+)
 from heredity.capture._normalise import normalise
 from heredity.errors import BadInput, RightsBlocked
-from heredity.records import DistillationDocument, load_mapping, parse_document
-from heredity.registry import Registry, StoredRecord, weights_digest
+from heredity.records import DistillationDocument, Stored, load_mapping, parse_document
+from heredity.registry import Registry, weights_digest
 from heredity.registry._digest import (
     TensorManifest,
     directory_tensors,
@@ -33,6 +39,7 @@ from heredity.registry._digest import (
     model_tensors,
     whole_directory_digest,
 )
+from heredity.rights import RightsAssessment, gate
 
 # Signals a teacher gives when the trainer holds it (its forward pass is in the loss).
 IN_TRAINER_SIGNALS = frozenset({"logits", "hidden_states", "embeddings"})
@@ -84,6 +91,7 @@ class AsPassed:
     dataset_fingerprint: str | None
     examples: int | None
     taken_at: dt.datetime
+    legacy_fingerprint: str | None = None  # as computed before the one JSON policy
 
 
 def snapshot(args: Any, train_dataset: Any = None) -> AsPassed:
@@ -93,8 +101,8 @@ def snapshot(args: Any, train_dataset: Any = None) -> AsPassed:
     ``dataset_kwargs``) and replace the dataset with a tokenised copy (SFT); pass the result to
     :func:`attach` as ``as_passed=`` so the record keeps both readings.
     """
-    fp, n = dataset_fingerprint(train_dataset)
-    return AsPassed(_args_dict(args), fp, n or None, _now())
+    fp, legacy, n = dataset_fingerprints(train_dataset)
+    return AsPassed(_args_dict(args), fp, n or None, _now(), legacy)
 
 
 @dataclass
@@ -206,8 +214,8 @@ class HeredityCallback(TrainerCallback):
         self.unverified_teachers = set(unverified_teachers)
         self.started_at: dt.datetime | None = None
         self.ended_at: dt.datetime | None = None
-        self.assessment: StoredRecord | None = None
-        self.record: StoredRecord | None = None
+        self.assessment: Stored[RightsAssessment] | None = None
+        self.record: Stored[DistillationDocument] | None = None
         self.document: DistillationDocument | None = None
         self.teacher_checks: list[TeacherCheck] = []
         self._as_trained: tuple[str | None, int | None] | None = None
@@ -622,7 +630,8 @@ class HeredityCallback(TrainerCallback):
         if len(doc.datasets) == 1 and self.as_passed is not None:
             planned = (self.plan.get("datasets") or [{}])[0].get("fingerprint")
             passed = self.as_passed.dataset_fingerprint
-            if planned and passed and planned.startswith("sha256:") and planned != passed:
+            known = (passed, self.as_passed.legacy_fingerprint)
+            if planned and passed and planned.startswith("sha256:") and planned not in known:
                 raise PlanMismatch(
                     f"datasets[0].fingerprint: the plan names {planned} but the dataset passed to "
                     f"the trainer is {passed}; train on the planned data or correct the plan."
@@ -634,8 +643,6 @@ class HeredityCallback(TrainerCallback):
     ) -> TrainerControl | None:
         if not state.is_world_process_zero or self.assessment is not None:
             return None
-        from heredity.rights import gate
-
         # The teachers and the run's use of them are checked first: a refused run writes nothing.
         self.teacher_checks = self.check_teachers()
         datasets = self.plan.get("datasets") or []
@@ -675,7 +682,7 @@ class HeredityCallback(TrainerCallback):
             self.finish(self.output_dir)
         return None
 
-    def finish(self, student_path: str | Path) -> StoredRecord | None:
+    def finish(self, student_path: str | Path) -> Stored[DistillationDocument] | None:
         """Record the completed run with the student's final directory.
 
         For callers that write more files (a model card, a tokenizer) after training: create the
@@ -685,7 +692,7 @@ class HeredityCallback(TrainerCallback):
 
     def _finish(
         self, status: str, *, error: str | None = None, student_path: Path | None = None
-    ) -> StoredRecord | None:
+    ) -> Stored[DistillationDocument] | None:
         if self.assessment is None or self.record is not None:
             return self.record  # the gate never cleared this run, or it was already recorded
         ended = self.ended_at or _now()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import platform
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from heredity.records import fingerprints
 
 
 def framework_versions() -> dict[str, str]:
@@ -81,29 +81,6 @@ def git_revision(where: str | Path | None = None) -> str | None:
         return None
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def fingerprint(examples: Iterable[Any]) -> tuple[str, int]:
-    """SHA-256 over the canonical JSON of every example, and how many there were."""
-    h = hashlib.sha256()
-    n = 0
-    for ex in examples:
-        h.update(
-            json.dumps(_plain(ex), sort_keys=True, separators=(",", ":"), default=str).encode()
-        )
-        h.update(b"\n")
-        n += 1
-    return "sha256:" + h.hexdigest(), n
-
-
 def _hf_rows(dataset: Any, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
     for batch in dataset.iter(batch_size=batch_size):
         columns = list(batch)
@@ -111,21 +88,26 @@ def _hf_rows(dataset: Any, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
             yield {c: batch[c][i] for c in columns}
 
 
-def dataset_fingerprint(dataset: Any) -> tuple[str | None, int | None]:
-    """Content fingerprint of a training dataset and its size (``None, None`` when unreadable).
+def dataset_fingerprints(dataset: Any) -> tuple[str | None, str | None, int | None]:
+    """Content fingerprint of a training dataset, its fingerprint as computed before the one JSON
+    policy (``heredity.records.fingerprints``) and its size; ``None``s when unreadable.
 
-    The same :func:`fingerprint` over the rows whatever holds them: a list of dicts, a torch
-    dataset, or a Hugging Face ``datasets.Dataset`` (read in batches; its own ``_fingerprint``
-    hashes the history of transforms and cache-file times, not the content, so it is not used).
-    A streaming (iterable) dataset has no length and is not consumed: ``None, None``.
+    The same fingerprint over the rows whatever holds them: a list of dicts, a torch dataset,
+    or a Hugging Face ``datasets.Dataset`` (read in batches; its own ``_fingerprint`` hashes the
+    history of transforms and cache-file times, not the content, so it is not used). A
+    streaming (iterable) dataset has no length and is not consumed.
     """
-    if dataset is None:
-        return None, None
+    if dataset is None or not hasattr(dataset, "__len__"):
+        return None, None, None
     try:
-        if not hasattr(dataset, "__len__"):
-            return None, None
         if hasattr(dataset, "_fingerprint") and hasattr(dataset, "iter"):
-            return fingerprint(_hf_rows(dataset))
-        return fingerprint(dataset[i] for i in range(len(dataset)))
+            return fingerprints(_hf_rows(dataset))
+        return fingerprints(dataset[i] for i in range(len(dataset)))
     except (TypeError, KeyError, IndexError, NotImplementedError):
-        return None, None
+        return None, None, None
+
+
+def dataset_fingerprint(dataset: Any) -> tuple[str | None, int | None]:
+    """Content fingerprint of a training dataset and its size (``None, None`` when unreadable)."""
+    fp, _, n = dataset_fingerprints(dataset)
+    return fp, n

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from heredity.errors import HeredityError
+
+if TYPE_CHECKING:
+    from heredity.registry import Registry
 
 app = typer.Typer(
     name="heredity",
@@ -48,7 +52,7 @@ def _global(
     state.actor = actor
 
 
-def open_registry() -> Any:
+def open_registry() -> Registry:
     """The registry named by the global options (created on first use)."""
     from heredity.registry import Registry
 
@@ -66,5 +70,33 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+# Library parameters an error can name, by what the CLI calls them (a parameter not listed is
+# shown as ``--`` and its name with dashes: ``expires`` -> ``--expires``).
+FLAGS: dict[str, str] = {
+    "name": "NAME",
+    "roles": "--role",
+    "relations": "--relation",
+    "teachers": "--teacher",
+    "out_dir": "--out",
+    "url": "--db/HEREDITY_DB",
+}
+
+
+def flag_for(param: str) -> str:
+    """The CLI's name for a library parameter."""
+    return FLAGS.get(param, "--" + param.replace("_", "-"))
+
+
+def error_text(err: HeredityError) -> str:
+    """An error's message as the CLI shows it: the parameter it names shown as its flag."""
+    return err.renamed(flag_for(err.param)) if err.param else str(err)
+
+
 def fail(err: HeredityError) -> None:
-    err_console.print(f"[bold red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+    """Print an error on stderr (the caller returns its exit code)."""
+    err_console.print(
+        f"[bold red]error:[/] {escape(error_text(err))}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from heredity.cli._app import app, check_format, console, open_registry, print_json
+
+if TYPE_CHECKING:
+    from heredity.govern import ApprovalState
 
 actor_app = typer.Typer(
     help="Actors and their roles (who may approve, waive, clear).", no_args_is_help=True
@@ -63,7 +66,7 @@ def actor_list(fmt: str = typer.Option("text", "--format", help="text | json")) 
     console.print(table)
 
 
-def _print_state(state: Any, fmt: str) -> None:
+def _print_state(state: ApprovalState, fmt: str) -> None:
     if fmt == "json":
         print_json(state.model_dump(mode="json"))
         return
@@ -73,17 +76,17 @@ def _print_state(state: Any, fmt: str) -> None:
         f"[{colour}]{state.status}[/]",
         soft_wrap=True,
     )
-    items = (state.evidence or {}).get("items") or []
+    items = state.evidence.items if state.evidence else []
     if items:
         table = Table("evidence", "clause", "ok", "detail", title="evidence at request time")
         for i in items:
-            detail = i["summary"] if i["ok"] else "\n".join(f"missing: {m}" for m in i["missing"])
-            table.add_row(i["requirement"], i["clause"], "yes" if i["ok"] else "[red]no[/]", detail)
+            detail = i.summary if i.ok else "\n".join(f"missing: {m}" for m in i.missing)
+            table.add_row(i.requirement, i.clause, "yes" if i.ok else "[red]no[/]", detail)
         console.print(table)
     for t in state.teacher_approvals:
         console.print(
-            f"[dim]teacher {t['teacher']}: {t['status']}"
-            f"{' (approval ' + t['approval'] + ')' if t['approval'] else ''} — {t['note']}[/]"
+            f"[dim]teacher {t.teacher}: {t.status}"
+            f"{' (approval ' + t.approval + ')' if t.approval else ''} — {t.note}[/]"
         )
     console.print(
         f"roles required: {', '.join(state.required_roles)}; filled: "
@@ -96,7 +99,7 @@ def _print_state(state: Any, fmt: str) -> None:
             f"  {d.at:%Y-%m-%d %H:%M} {d.actor} ({d.role}) {d.decision}: {d.reason}{extra}"
         )
     if state.revoked:
-        console.print(f"  [red]revoked[/] by {state.revoked['by']}: {state.revoked['reason']}")
+        console.print(f"  [red]revoked[/] by {state.revoked.by}: {state.revoked.reason}")
     if state.suspended_by:
         console.print(f"  [red]suspended[/] by incident {', '.join(state.suspended_by)}")
 
@@ -241,9 +244,9 @@ def policy_list(fmt: str = typer.Option("text", "--format", help="text | json"))
         print_json(
             [
                 {
-                    "ref": r.body["ref"],
-                    "digest": r.body["digest"],
-                    "supersedes": r.body.get("supersedes"),
+                    "ref": r.body.ref,
+                    "digest": r.body.digest,
+                    "supersedes": r.body.supersedes,
                     "published_at": r.created_at.isoformat(),
                     "by": r.actor,
                     "id": r.id,
@@ -255,9 +258,9 @@ def policy_list(fmt: str = typer.Option("text", "--format", help="text | json"))
     table = Table("policy", "digest", "supersedes", "published", "by")
     for r in recs:
         table.add_row(
-            r.body["ref"],
-            r.body["digest"][:19],
-            r.body.get("supersedes") or "-",
+            r.body.ref,
+            r.body.digest[:19],
+            r.body.supersedes or "-",
             f"{r.created_at:%Y-%m-%d %H:%M}",
             r.actor,
         )
@@ -269,22 +272,13 @@ def policy_show(
     ref: str = typer.Argument("default", help="id, id@version, shipped name, or file"),
 ) -> None:
     """Show a policy: the published version when there is one, else the file (nothing is written)."""
-    from heredity.govern import POLICY_KIND, ApprovalPolicy, builtin_policy, load_policy_file
+    from heredity.govern import lookup_policy
 
-    reg = open_registry()
-    found = (
-        reg.find_records(POLICY_KIND, key=ref)
-        if "@" in ref
-        else reg.find_records(POLICY_KIND, subject=ref)
-    )
-    if found:
-        policy = ApprovalPolicy.model_validate(found[0].body["policy"])
-        extra = {"published": found[-1].id if "@" in ref else found[0].id}
-    else:
-        policy = load_policy_file(ref) if Path(ref).is_file() else builtin_policy(ref)
-        extra = {"published": None}
+    policy, publication = lookup_policy(open_registry(), ref)
     print_json(
-        policy.model_dump(mode="json") | {"ref": policy.ref, "digest": policy.digest} | extra
+        policy.model_dump(mode="json")
+        | {"ref": policy.ref, "digest": policy.digest}
+        | {"published": publication.id if publication else None}
     )
 
 
@@ -299,7 +293,7 @@ def deploy(
 
     rec = do_deploy(open_registry(), model, environment=environment, note=note)
     console.print(
-        f"[green]deployed[/] [bold]{model}[/] to {environment} under approval {rec.body['approval']}"
+        f"[green]deployed[/] [bold]{model}[/] to {environment} under approval {rec.body.approval}"
     )
-    for c in rec.body.get("conditions") or []:
+    for c in rec.body.conditions:
         console.print(f"  condition: {c}")

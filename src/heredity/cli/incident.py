@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from heredity.cli._app import app, check_format, console, open_registry, print_json
+
+if TYPE_CHECKING:
+    from heredity.govern import IncidentView
 
 incident_app = typer.Typer(
     help="Incidents: suspend every affected model downstream.", no_args_is_help=True
@@ -16,7 +19,7 @@ app.add_typer(incident_app, name="incident")
 _FORMATS = ("text", "json", "html")
 
 
-def _print(view: Any, fmt: str) -> None:
+def _print(view: IncidentView, fmt: str) -> None:
     from heredity.govern import incident_html
     from heredity.report import report_context, stamp_html, stamp_json
 
@@ -35,7 +38,7 @@ def _print(view: Any, fmt: str) -> None:
         soft_wrap=True,
     )
     if view.closed:
-        console.print(f"closed by {view.closed['by']}: {view.closed['resolution']}")
+        console.print(f"closed by {view.closed.by}: {view.closed.resolution}")
     console.print(
         f"affected: {len(view.affected_models)} model(s), {len(view.affected_datasets)} dataset(s)"
     )
@@ -44,11 +47,10 @@ def _print(view: Any, fmt: str) -> None:
         table.add_row(s.model, s.previous_status, s.status_now or "-", s.policy, s.resolution)
     console.print(table)
     for n in view.not_suspended:
-        console.print(f"not suspended: {n['model']} ({n['status']}): {n['reason']}")
+        console.print(f"not suspended: {n.model} ({n.status}): {n.reason}")
     for o in view.owners:
         console.print(
-            f"notify {o['owner']}{' <' + o['email'] + '>' if o.get('email') else ''}: "
-            f"{', '.join(o['models'])}",
+            f"notify {o.owner}{' <' + o.email + '>' if o.email else ''}: {', '.join(o.models)}",
             soft_wrap=True,
         )
 

@@ -36,12 +36,17 @@ def verify(fmt: str = typer.Option("text", "--format", help="text | json")) -> N
 @ledger_app.command("log")
 def log(
     entity: str | None = typer.Option(None, "--entity", help="e.g. model:acme/x@1 or record:ID"),
-    limit: int | None = typer.Option(None, "--limit"),
+    limit: int | None = typer.Option(None, "--limit", help="show only the newest N events"),
+    oldest_first: bool = typer.Option(
+        False, "--oldest-first", help="oldest first (with --limit: the oldest N)"
+    ),
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
-    """Show ledger events, oldest first."""
+    """Show ledger events, newest first."""
     check_format(fmt, ("text", "json"))
-    events = open_registry().ledger_events(entity=entity, limit=limit)
+    events = open_registry().ledger_events(
+        entity=entity, limit=limit, newest_first=not oldest_first
+    )
     if fmt == "json":
         print_json([e.model_dump(mode="json") for e in events])
         return

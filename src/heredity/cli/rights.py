@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -11,6 +11,9 @@ from rich.table import Table
 from heredity.cli._app import app, check_format, console, open_registry, print_json, state
 from heredity.errors import NotFound
 from heredity.records import load_document
+
+if TYPE_CHECKING:
+    from heredity.rights import EffectiveRights, KnowledgeBase
 
 rights_app = typer.Typer(
     help="Rights gate (4.3, 4.8): judge plans against the licence knowledge base. "
@@ -26,7 +29,7 @@ _KB_OPTION = typer.Option(
 )
 
 
-def _kb(dirs: list[Path]) -> Any:
+def _kb(dirs: list[Path]) -> KnowledgeBase:
     from heredity.rights import default_knowledge_base, load_knowledge_base
 
     return load_knowledge_base(dirs) if dirs else default_knowledge_base()
@@ -36,7 +39,7 @@ def _registry_exists() -> bool:
     return bool(state.db) or Path(".heredity/registry.db").exists()
 
 
-def _print_effective(eff: Any, fmt: str) -> None:
+def _print_effective(eff: EffectiveRights, fmt: str) -> None:
     if fmt == "json":
         print_json(eff.model_dump(mode="json"))
         return
@@ -104,7 +107,7 @@ def review_cmd(
     reg = open_registry()
     rec = review(reg, assessment_id, decision, basis, reviewer)
     if fmt == "text":
-        console.print(f"recorded review {rec.id} ({decision}) by {rec.body['reviewer']}")
+        console.print(f"recorded review {rec.id} ({decision}) by {rec.body.reviewer}")
     _print_effective(effective(reg, assessment_id), fmt)
 
 
@@ -125,7 +128,7 @@ def authorize_cmd(
     rec = authorize(reg, assessment_id, evidence, basis)
     if fmt == "text":
         console.print(
-            f"recorded authorization {rec.id} on evidence {evidence!r} by {rec.body['authorizer']}"
+            f"recorded authorization {rec.id} on evidence {evidence!r} by {rec.body.authorizer}"
         )
     _print_effective(effective(reg, assessment_id), fmt)
 
@@ -175,7 +178,7 @@ def show_cmd(
     licences: list[Path] = _KB_OPTION,
 ) -> None:
     """Show a licence (facts, rules, sources) or a stored assessment with its reviews."""
-    from heredity.rights import effective, render_licence
+    from heredity.rights import RightsAssessment, effective, render_assessment, render_licence
 
     check_format(fmt, ("text", "json"))
     kb = _kb(licences)
@@ -190,18 +193,15 @@ def show_cmd(
         raise NotFound(f"{ident}: no such licence id or alias in knowledge base {kb.version}")
     reg = open_registry()
     try:
-        eff = effective(reg, ident)
-    except NotFound:
+        stored = reg.get(ident, RightsAssessment)
+    except NotFound as err:
         raise NotFound(
             f"{ident}: neither a licence id or alias in knowledge base {kb.version} nor a rights "
-            "assessment in the registry"
+            f"assessment in the registry ({err})"
         ) from None
+    eff = effective(reg, ident)
     if fmt == "json":
-        print_json(
-            {"assessment": reg.get_record(ident).body, "effective": eff.model_dump(mode="json")}
-        )
+        print_json({"assessment": stored.body.dump(), "effective": eff.model_dump(mode="json")})
         return
-    from heredity.rights import RightsAssessment, render_assessment
-
-    typer.echo(render_assessment(RightsAssessment.model_validate(reg.get_record(ident).body), kb))
+    typer.echo(render_assessment(stored.body, kb))
     _print_effective(eff, "text")

@@ -63,9 +63,10 @@ def _policy(demo: Demo) -> str:
 def _waive_inconclusive(demo: Demo, student: str, policy: str) -> None:
     """The safety reviewer waives dimensions the toy suites are too small to decide — never a breach."""
     from heredity.govern import waive_transfer
+    from heredity.transfer import TransferAssessmentRecord
 
-    for rec in demo.registry.find_records("transfer_assessment", subject=student)[:1]:
-        verdicts = {d["name"]: d["verdict"] for d in rec.body.get("dimensions", [])}
+    for rec in demo.registry.find(TransferAssessmentRecord, subject=student)[:1]:
+        verdicts = {d.name: d.verdict for d in rec.body.dimensions}
         open_ = sorted(n for n, v in verdicts.items() if v == "inconclusive")
         if open_ and "breach" not in verdicts.values():
             waive_transfer(

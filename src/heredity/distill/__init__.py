@@ -17,6 +17,7 @@ from heredity.distill._losses import (
     teacher_distribution,
 )
 from heredity.distill._models import SIZES, build_model, load_model_dir, model_card, save_model_dir
+from heredity.distill._reproduce import spec_from_record
 from heredity.distill._run import DistillMethod, DistillResult, DistillSpec, TeacherSpec, distill
 from heredity.distill._tokenizer import build_tokenizer
 from heredity.distill._trainer import DistillationTrainer
@@ -48,6 +49,7 @@ __all__ = [
     "render_prompt",
     "run_training",
     "save_model_dir",
+    "spec_from_record",
     "teacher_distribution",
     "train_teacher",
     "write_jsonl",

@@ -12,19 +12,9 @@ from transformers import PreTrainedTokenizerBase
 
 from heredity.errors import BadInput
 from heredity.records import canonical_json
+from heredity.records import fingerprint as fingerprint  # the one the capture callback records
 
 IGNORE = -100
-
-
-def fingerprint(examples: Iterable[Any]) -> str:
-    """``sha256:<hex>`` over the canonical JSON of the examples, in order.
-
-    The same function the capture callback records datasets with, so a plan's fingerprint and a
-    captured run's can be compared.
-    """
-    from heredity.capture import fingerprint as capture_fingerprint
-
-    return capture_fingerprint(examples)[0]
 
 
 def check_examples(

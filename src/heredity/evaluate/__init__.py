@@ -30,7 +30,6 @@ from heredity.evaluate._loaders import (
 )
 from heredity.evaluate._refusal import REFUSAL_PHRASES, REFUSAL_PREFIXES, is_refusal, refusal_match
 from heredity.evaluate._run import (
-    EVALUATION_KIND,
     LOCAL_MODEL,
     EvaluationRun,
     ModelTarget,
@@ -62,6 +61,10 @@ from heredity.evaluate._suite import (
     write_suite,
 )
 from heredity.evaluate._task import format_prompt, suite_generate, suite_scorer, suite_task
+from heredity.records import RecordKind
+
+# The record kind under its old name (the registry's one vocabulary is RecordKind).
+EVALUATION_KIND = RecordKind.EVALUATION
 
 __all__ = [
     "BENCHMARKS",

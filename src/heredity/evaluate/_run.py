@@ -9,27 +9,35 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from heredity.errors import BadInput
 from heredity.evaluate._evidence import ImportReport, ReadOptions
 from heredity.evaluate._importers import import_evidence, results_from_log
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import Suite, get_suite
-from heredity.records import ItemResult
+from heredity.records import ItemResult, RecordBody, RecordKind
 
-EVALUATION_KIND = "evaluation"
+if TYPE_CHECKING:
+    from heredity.registry import Registry
+
 LOCAL_MODEL = "hf/local"
 DEFAULT_LOG_DIR = ".heredity/logs"
 
 
-class EvaluationRun(BaseModel):
-    """One model's results on one suite, with what identifies the run."""
+class EvaluationRun(RecordBody):
+    """One model's results on one suite, with what identifies the run.
+
+    Stored as the body of an ``evaluation`` record, without the per-call fields (``cached``,
+    ``record_id``, ``samples_generated``).
+    """
 
     model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.EVALUATION
 
+    format: int = 1
     model: str = Field(description="registry ref, Inspect model string or model directory")
     model_digest: str | None = None
     inspect_model: str | None = None
@@ -60,9 +68,12 @@ class EvaluationRun(BaseModel):
         """Imported evidence that was incomplete and accepted as such."""
         return bool(self.import_report and self.import_report.partial)
 
-    def body(self) -> dict[str, Any]:
+    def dump(self) -> dict[str, Any]:
         """What is stored in the registry (everything but the per-call fields)."""
-        return self.model_dump(mode="json", exclude={"cached", "record_id", "samples_generated"})
+        data: dict[str, Any] = self.model_dump(
+            mode="json", exclude={"cached", "record_id", "samples_generated"}
+        )
+        return data
 
     def summary(self) -> dict[str, dict[str, Any]]:
         """Per dimension: n and the share of items where the model did what was expected."""
@@ -107,7 +118,7 @@ def _digest(path: Path) -> str:
     return weights_digest(path)
 
 
-def resolve_model(model: str, registry: Any = None) -> ModelTarget:
+def resolve_model(model: str, registry: Registry | None = None) -> ModelTarget:
     """Resolve a registry ref, a local model directory or an Inspect model string."""
     if not model or not model.strip():
         raise BadInput("model: empty model reference")
@@ -288,19 +299,17 @@ def run_inspect(
     return log
 
 
-def _find_cached(registry: Any, key: str) -> EvaluationRun | None:
-    for rec in registry.find_records(EVALUATION_KIND, key=key):
-        try:
-            run = EvaluationRun.model_validate(rec.body)
-        except ValueError:
-            continue
-        return run.model_copy(update={"cached": True, "record_id": rec.id, "samples_generated": 0})
+def _find_cached(registry: Registry, key: str) -> EvaluationRun | None:
+    for rec in registry.find(EvaluationRun, key=key):
+        return rec.body.model_copy(
+            update={"cached": True, "record_id": rec.id, "samples_generated": 0}
+        )
     return None
 
 
-def store_run(registry: Any, run: EvaluationRun) -> EvaluationRun:
+def store_run(registry: Registry, run: EvaluationRun) -> EvaluationRun:
     """Store a run as an ``evaluation`` record (subject: the model, key: the cache key)."""
-    rec = registry.put_record(EVALUATION_KIND, run.body(), subject=run.model, key=run.cache_key)
+    rec = registry.put(run, subject=run.model, key=run.cache_key)
     return run.model_copy(update={"record_id": rec.id})
 
 
@@ -309,7 +318,7 @@ def evaluate(
     suite: Suite | str,
     *,
     settings: EvalSettings | None = None,
-    registry: Any = None,
+    registry: Registry | None = None,
     refresh: bool = False,
     log_dir: str | Path | None = None,
 ) -> EvaluationRun:
@@ -376,7 +385,7 @@ def import_run(
     model: str,
     suite: Suite | str | None = None,
     options: ReadOptions | None = None,
-    registry: Any = None,
+    registry: Registry | None = None,
 ) -> EvaluationRun:
     """Evidence from elsewhere as an :class:`EvaluationRun` of ``model`` (stored with a registry).
 
@@ -388,7 +397,7 @@ def import_run(
     import hashlib
 
     if not model or not model.strip():
-        raise BadInput("--model: the model the imported results belong to is required")
+        raise BadInput("model: the model the imported results belong to is required", param="model")
     the_suite = None if suite is None else suite if isinstance(suite, Suite) else get_suite(suite)
     p = Path(path)
     opts = options or ReadOptions()
@@ -423,15 +432,12 @@ def import_run(
     return run
 
 
-def stored_runs(registry: Any, model: str) -> list[EvaluationRun]:
+def stored_runs(registry: Registry, model: str) -> list[EvaluationRun]:
     """Every evaluation run stored for ``model`` (imported or run), newest first."""
-    runs: list[EvaluationRun] = []
-    for rec in registry.find_records(EVALUATION_KIND, subject=model):
-        try:
-            run = EvaluationRun.model_validate(rec.body)
-        except ValueError:
-            continue
-        runs.append(run.model_copy(update={"cached": True, "record_id": rec.id}))
+    runs = [
+        rec.body.model_copy(update={"cached": True, "record_id": rec.id})
+        for rec in registry.find(EvaluationRun, subject=model)
+    ]
     runs.sort(key=lambda r: r.created_at, reverse=True)
     return runs
 

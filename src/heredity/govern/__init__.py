@@ -1,22 +1,24 @@
 """Governance (4.5): actors and roles, approval policies, independent approvals, deployments,
 incidents that reach every descendant, the conformance audit (8.1-8.5) and the evidence pack."""
 
-from heredity.govern._actors import ACTOR_KIND, Actor, add_actor, get_actor, list_actors
+from heredity.govern._actors import Actor, RoleGrant, add_actor, get_actor, list_actors
 from heredity.govern._approvals import (
-    CLEARANCE_KIND,
-    DECISION_KIND,
-    DEPLOYMENT_KIND,
-    REQUEST_KIND,
-    REVOCATION_KIND,
-    SUSPENSION_KIND,
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalRevocation,
     ApprovalState,
+    Clearance,
     Decision,
+    Deployment,
+    Revoked,
+    Suspension,
     approval_state,
     approvals_for,
     current_approval,
     decide,
     deploy,
     request_approval,
+    responsible_party,
     revoke,
     waive_transfer,
 )
@@ -30,12 +32,22 @@ from heredity.govern._audit import (
     audit_html,
     audit_text,
 )
-from heredity.govern._evidence import Evidence, EvidenceItem, gather_evidence
+from heredity.govern._evidence import (
+    Evidence,
+    EvidenceItem,
+    TeacherContext,
+    TransferWaiver,
+    gather_evidence,
+)
 from heredity.govern._incidents import (
-    CLOSE_KIND,
-    INCIDENT_KIND,
+    Closed,
+    Incident,
+    IncidentClose,
     IncidentView,
+    KeptEntry,
+    Owner,
     SuspendedModel,
+    SuspensionEntry,
     clear_model,
     close_incident,
     incident_html,
@@ -46,17 +58,32 @@ from heredity.govern._incidents import (
 from heredity.govern._pack import EvidencePack, write_evidence
 from heredity.govern._policy import (
     POLICY_DIR,
-    POLICY_KIND,
     ROLES,
     ApprovalPolicy,
+    PolicyPublication,
+    PublishedPolicy,
     available_policies,
     builtin_policy,
     load_policy_file,
+    lookup_policy,
     publish_policy,
     published,
     published_policies,
     resolve_policy,
 )
+from heredity.records import RecordKind
+
+# The record kinds under their old names (the registry's one vocabulary is RecordKind).
+ACTOR_KIND = RecordKind.ACTOR
+POLICY_KIND = RecordKind.APPROVAL_POLICY
+REQUEST_KIND = RecordKind.APPROVAL_REQUEST
+DECISION_KIND = RecordKind.APPROVAL_DECISION
+REVOCATION_KIND = RecordKind.APPROVAL_REVOCATION
+DEPLOYMENT_KIND = RecordKind.DEPLOYMENT
+SUSPENSION_KIND = RecordKind.SUSPENSION
+CLEARANCE_KIND = RecordKind.CLEARANCE
+INCIDENT_KIND = RecordKind.INCIDENT
+CLOSE_KIND = RecordKind.INCIDENT_CLOSE
 
 __all__ = [
     "ACTOR_KIND",
@@ -73,18 +100,36 @@ __all__ = [
     "SUSPENSION_KIND",
     "TESTS",
     "Actor",
+    "ApprovalDecision",
     "ApprovalPolicy",
+    "ApprovalRequest",
+    "ApprovalRevocation",
     "ApprovalState",
     "AuditReport",
+    "Clearance",
+    "Closed",
     "Decision",
+    "Deployment",
     "Evidence",
     "EvidenceItem",
     "EvidencePack",
     "Finding",
+    "Incident",
+    "IncidentClose",
     "IncidentView",
+    "KeptEntry",
     "Maturity",
     "ModelAudit",
+    "Owner",
+    "PolicyPublication",
+    "PublishedPolicy",
+    "Revoked",
+    "RoleGrant",
     "SuspendedModel",
+    "Suspension",
+    "SuspensionEntry",
+    "TeacherContext",
+    "TransferWaiver",
     "add_actor",
     "approval_state",
     "approvals_for",
@@ -105,12 +150,14 @@ __all__ = [
     "list_actors",
     "list_incidents",
     "load_policy_file",
+    "lookup_policy",
     "open_incident",
     "publish_policy",
     "published",
     "published_policies",
     "request_approval",
     "resolve_policy",
+    "responsible_party",
     "revoke",
     "waive_transfer",
     "write_evidence",

@@ -6,15 +6,26 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from heredity.errors import ApprovalRefused, BadInput
 from heredity.govern._policy import ROLES
+from heredity.records import RecordBody, RecordKind
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
 
-ACTOR_KIND = "actor"
+
+class RoleGrant(RecordBody):
+    """The roles an actor holds from now on (body of an ``actor`` record; the newest one counts)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.ACTOR
+
+    format: int = 1
+    name: str
+    roles: list[str]
+    email: str | None
 
 
 class Actor(BaseModel):
@@ -31,19 +42,20 @@ class Actor(BaseModel):
 def _check_roles(roles: Sequence[str]) -> list[str]:
     bad = [r for r in roles if r not in ROLES]
     if bad:
-        raise BadInput(f"--role: unknown role {bad[0]!r}; choose from {', '.join(ROLES)}")
+        raise BadInput(
+            f"roles: unknown role {bad[0]!r}; choose from {', '.join(ROLES)}", param="roles"
+        )
     return list(dict.fromkeys(roles))
 
 
 def get_actor(registry: Registry, name: str, at: dt.datetime | None = None) -> Actor | None:
     """An actor's roles now, or as they stood at time ``at``; None when never recorded."""
-    for rec in registry.find_records(ACTOR_KIND, key=name):
+    for rec in registry.find(RoleGrant, key=name):
         if at is None or rec.created_at <= at:
-            b = rec.body
             return Actor(
                 name=name,
-                roles=list(b.get("roles") or []),
-                email=b.get("email"),
+                roles=list(rec.body.roles),
+                email=rec.body.email,
                 since=rec.created_at,
                 granted_by=rec.actor,
                 record_id=rec.id,
@@ -53,7 +65,7 @@ def get_actor(registry: Registry, name: str, at: dt.datetime | None = None) -> A
 
 def list_actors(registry: Registry) -> list[Actor]:
     """Every recorded actor with current roles, by name."""
-    names = sorted({r.key for r in registry.find_records(ACTOR_KIND) if r.key})
+    names = sorted({r.key for r in registry.find(RoleGrant) if r.key})
     return [a for a in (get_actor(registry, n) for n in names) if a is not None]
 
 
@@ -71,10 +83,10 @@ def add_actor(
     """
     name = name.strip()
     if not name:
-        raise BadInput("NAME: required")
+        raise BadInput("name: required", param="name")
     wanted = _check_roles(roles)
     if not wanted and not replace:
-        raise BadInput("--role: give at least one role")
+        raise BadInput("roles: give at least one role", param="roles")
     granter = registry.actor
     if granter.strip().casefold() == name.casefold():
         raise ApprovalRefused(
@@ -89,16 +101,14 @@ def add_actor(
     current = get_actor(registry, name)
     held = [] if (current is None or replace) else current.roles
     new_roles = list(dict.fromkeys([*held, *wanted]))
-    body = {
-        "name": name,
-        "roles": new_roles,
-        "email": email or (current.email if current else None),
-    }
-    rec = registry.put_record(ACTOR_KIND, body, subject=name, key=name)
+    body = RoleGrant(
+        name=name, roles=new_roles, email=email or (current.email if current else None)
+    )
+    rec = registry.put(body, subject=name, key=name)
     return Actor(
         name=name,
         roles=new_roles,
-        email=body["email"],
+        email=body.email,
         since=rec.created_at,
         granted_by=rec.actor,
         record_id=rec.id,

@@ -9,26 +9,125 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from heredity.errors import ApprovalRefused, BadInput, Conflict, NotFound
+from heredity.errors import ApprovalRefused, BadInput, Conflict
 from heredity.govern._actors import get_actor
-from heredity.govern._common import parse_time, same_person, teacher_refs, utcnow
-from heredity.govern._evidence import TRANSFER_KIND, WAIVER_KIND, Evidence, gather_evidence
+from heredity.govern._common import parse_time, same_person, utcnow
+from heredity.govern._evidence import Evidence, TeacherContext, TransferWaiver, gather_evidence
 from heredity.govern._policy import published, resolve_policy
+from heredity.records import DraftResponsible, ProvenanceDraft, RecordBody, RecordKind, Stored
+from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
-REQUEST_KIND = "approval_request"
-DECISION_KIND = "approval_decision"
-REVOCATION_KIND = "approval_revocation"
-DEPLOYMENT_KIND = "deployment"
-SUSPENSION_KIND = "suspension"
-CLEARANCE_KIND = "clearance"
 Status = Literal["pending", "approved", "rejected", "revoked", "expired", "suspended"]
+
+
+class _Body(RecordBody):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ApprovalRequest(_Body):
+    """A request for a student's approval, with its evidence as gathered (``approval_request``)."""
+
+    record_kind = RecordKind.APPROVAL_REQUEST
+
+    format: int = 1
+    student: str
+    policy: str
+    policy_digest: str
+    policy_record: str
+    requester: str
+    required_roles: list[str]
+    complete: bool
+    missing: list[str]
+    evidence: Evidence
+    teacher_approvals: list[TeacherContext]
+
+
+class ApprovalDecision(_Body):
+    """One actor's decision on a request, in one role (``approval_decision``)."""
+
+    record_kind = RecordKind.APPROVAL_DECISION
+
+    format: int = 1
+    request: str
+    student: str
+    decision: Literal["approve", "reject"]
+    role: str
+    reason: str
+    conditions: list[str]
+    expires: str | None
+    policy: str
+    policy_digest: str
+    evidence: list[str] = Field(description="the evidence record ids the decision rests on")
+    evidence_complete: bool | None
+
+
+class ApprovalRevocation(_Body):
+    """An approval withdrawn (``approval_revocation``)."""
+
+    record_kind = RecordKind.APPROVAL_REVOCATION
+
+    format: int = 1
+    request: str
+    student: str
+    reason: str
+    revoked_by: str
+
+
+class Deployment(_Body):
+    """A model deployed under its own approval (``deployment``)."""
+
+    record_kind = RecordKind.DEPLOYMENT
+
+    format: int = 1
+    model: str
+    approval: str
+    policy: str
+    environment: str
+    conditions: list[str]
+    approval_expires: str | None
+    note: str | None
+    deployed_by: str
+
+
+class Suspension(_Body):
+    """A model's approval suspended by an incident (``suspension``; key: the incident)."""
+
+    record_kind = RecordKind.SUSPENSION
+
+    format: int = 1
+    incident: str
+    kind: str
+    model: str
+    previous_status: str
+    policy: str
+    approval: str | None
+
+
+class Clearance(_Body):
+    """A suspended model cleared of one incident (``clearance``; key: the incident)."""
+
+    record_kind = RecordKind.CLEARANCE
+
+    format: int = 1
+    incident: str
+    model: str
+    reason: str
+
+
+class Revoked(BaseModel):
+    """Who revoked an approval, when and why."""
+
+    id: str
+    by: str
+    at: str
+    reason: str
 
 
 class Decision(BaseModel):
@@ -61,29 +160,20 @@ class ApprovalState(BaseModel):
     conditions: list[str] = Field(default_factory=list)
     expires: dt.datetime | None = None
     approved_at: dt.datetime | None = None
-    revoked: dict[str, Any] | None = None
+    revoked: Revoked | None = None
     suspended_by: list[str] = Field(default_factory=list, description="incident ids")
-    evidence: dict[str, Any] = Field(
-        default_factory=dict, description="as gathered at request time"
-    )
+    evidence: Evidence | None = Field(None, description="as gathered at request time")
     missing: list[str] = Field(default_factory=list, description="evidence missing at request time")
-    teacher_approvals: list[dict[str, Any]] = Field(default_factory=list)
-
-
-def _request(registry: Registry, request_id: str) -> StoredRecord:
-    rec = registry.get_record(request_id)
-    if rec.kind != REQUEST_KIND:
-        raise NotFound(f"{request_id}: not an approval request (it is a {rec.kind} record)")
-    return rec
+    teacher_approvals: list[TeacherContext] = Field(default_factory=list)
 
 
 def outstanding_suspensions(registry: Registry, model: str, since: dt.datetime | None) -> list[str]:
     """Incidents that suspended ``model`` after ``since`` and were not cleared for it."""
-    cleared = {r.key for r in registry.find_records(CLEARANCE_KIND, subject=model)}
+    cleared = {r.body.incident for r in registry.find(Clearance, subject=model)}
     return [
-        str(r.key)
-        for r in registry.find_records(SUSPENSION_KIND, subject=model)
-        if r.key not in cleared and (since is None or r.created_at >= since)
+        r.body.incident
+        for r in registry.find(Suspension, subject=model)
+        if r.body.incident not in cleared and (since is None or r.created_at >= since)
     ]
 
 
@@ -91,22 +181,22 @@ def approval_state(
     registry: Registry, request_id: str, *, now: dt.datetime | None = None
 ) -> ApprovalState:
     """The current state of an approval request."""
-    req = _request(registry, request_id)
+    req = registry.get(request_id, ApprovalRequest)
     b = req.body
-    required = list(b.get("required_roles") or [])
+    required = list(b.required_roles)
     decisions: list[Decision] = []
-    for rec in reversed(registry.find_records(DECISION_KIND, key=request_id)):
-        db = rec.body
+    for rec in reversed(registry.find(ApprovalDecision, key=request_id)):
+        made = rec.body
         decisions.append(
             Decision(
                 id=rec.id,
                 actor=rec.actor,
-                role=str(db.get("role")),
-                decision=db.get("decision", "reject"),
-                reason=str(db.get("reason", "")),
-                conditions=list(db.get("conditions") or []),
-                expires=db.get("expires"),
-                policy=str(db.get("policy", b.get("policy"))),
+                role=made.role,
+                decision=made.decision,
+                reason=made.reason,
+                conditions=list(made.conditions),
+                expires=made.expires,
+                policy=made.policy,
                 at=rec.created_at,
             )
         )
@@ -128,11 +218,11 @@ def approval_state(
         if d.decision == "approve" and (approved_at is None or d.at <= approved_at)
     ]
     expiries = [t for t in (parse_time(d.expires) for d in approving) if t is not None]
-    revocations = registry.find_records(REVOCATION_KIND, key=request_id)
+    revocations = registry.find(ApprovalRevocation, key=request_id)
     state = ApprovalState(
         id=req.id,
-        student=str(req.subject),
-        policy=str(b.get("policy")),
+        student=b.student,
+        policy=b.policy,
         requester=req.actor,
         requested_at=req.created_at,
         required_roles=required,
@@ -143,18 +233,15 @@ def approval_state(
         conditions=list(dict.fromkeys(c for d in approving for c in d.conditions)),
         expires=min(expiries) if expiries else None,
         approved_at=approved_at,
-        evidence=dict(b.get("evidence") or {}),
-        missing=list(b.get("missing") or []),
-        teacher_approvals=list(b.get("teacher_approvals") or []),
+        evidence=b.evidence,
+        missing=list(b.missing),
+        teacher_approvals=list(b.teacher_approvals),
     )
     if revocations:
         r = revocations[-1]
-        state.revoked = {
-            "id": r.id,
-            "by": r.actor,
-            "at": r.created_at.isoformat(),
-            "reason": r.body.get("reason"),
-        }
+        state.revoked = Revoked(
+            id=r.id, by=r.actor, at=r.created_at.isoformat(), reason=r.body.reason
+        )
         state.status = "revoked"
     elif rejected:
         state.status = "rejected"
@@ -171,9 +258,7 @@ def approval_state(
 
 def approvals_for(registry: Registry, model: str) -> list[ApprovalState]:
     """Every approval request of a model, newest first."""
-    return [
-        approval_state(registry, r.id) for r in registry.find_records(REQUEST_KIND, subject=model)
-    ]
+    return [approval_state(registry, r.id) for r in registry.find(ApprovalRequest, subject=model)]
 
 
 def current_approval(registry: Registry, model: str) -> ApprovalState | None:
@@ -181,19 +266,18 @@ def current_approval(registry: Registry, model: str) -> ApprovalState | None:
     return next((s for s in approvals_for(registry, model) if s.status == "approved"), None)
 
 
-def _teacher_context(registry: Registry, student: str) -> list[dict[str, Any]]:
-    dist = registry.distillation_for(student)
-    out: list[dict[str, Any]] = []
-    for teacher in teacher_refs(dist.body) if dist else []:
+def _teacher_context(registry: Registry, student: str) -> list[TeacherContext]:
+    dist = registry.distillation_for(student, ProvenanceDraft)
+    out: list[TeacherContext] = []
+    for teacher in dist.body.all_teacher_refs if dist else []:
         found = registry.find_model(teacher)
         cur = current_approval(registry, teacher) if found else None
         out.append(
-            {
-                "teacher": teacher,
-                "status": found.status if found else "unknown",
-                "approval": cur.id if cur else None,
-                "note": "context only: a teacher's approval never counts for its student (4.5)",
-            }
+            TeacherContext(
+                teacher=teacher,
+                status=found.status if found else "unknown",
+                approval=cur.id if cur else None,
+            )
         )
     return out
 
@@ -208,32 +292,32 @@ def request_approval(
     pol, pol_rec = resolve_policy(registry, policy)
     ev = gather_evidence(registry, student, pol)
     ev.teacher_approvals = _teacher_context(registry, student)
-    body = {
-        "student": student,
-        "policy": pol.ref,
-        "policy_digest": pol.digest,
-        "policy_record": pol_rec.id,
-        "requester": registry.actor,
-        "required_roles": ev.required_roles,
-        "complete": ev.complete,
-        "missing": ev.missing,
-        "evidence": ev.model_dump(mode="json", exclude={"teacher_approvals"}),
-        "teacher_approvals": ev.teacher_approvals,
-    }
-    rec = registry.put_record(REQUEST_KIND, body, subject=student, key=pol.ref)
+    body = ApprovalRequest(
+        student=student,
+        policy=pol.ref,
+        policy_digest=pol.digest,
+        policy_record=pol_rec.id,
+        requester=registry.actor,
+        required_roles=ev.required_roles,
+        complete=ev.complete,
+        missing=ev.missing,
+        evidence=ev,
+        teacher_approvals=ev.teacher_approvals,
+    )
+    rec = registry.put(body, subject=student, key=pol.ref)
     return approval_state(registry, rec.id)
 
 
-def _responsible(registry: Registry, student: str) -> dict[str, Any] | None:
-    dist = registry.distillation_for(student)
-    resp = dist.body.get("responsible") if dist else None
-    return resp if isinstance(resp, dict) else None
+def responsible_party(registry: Registry, student: str) -> DraftResponsible | None:
+    """The responsible party its provenance record names, if it has one."""
+    dist = registry.distillation_for(student, ProvenanceDraft)
+    return dist.body.responsible if dist else None
 
 
 def _check_independent(registry: Registry, student: str, requester: str, what: str) -> None:
     actor = registry.actor
     me = get_actor(registry, actor)
-    if same_person(actor, me.email if me else None, _responsible(registry, student)):
+    if same_person(actor, me.email if me else None, responsible_party(registry, student)):
         raise ApprovalRefused(
             f"{actor} is the responsible party of {student}'s distillation and cannot {what} "
             "(segregation of duties, 4.5)"
@@ -251,12 +335,13 @@ def _expiry(expires: str | dt.date | None, max_days: int | None) -> dt.datetime 
         return limit
     when = parse_time(expires)
     if when is None:
-        raise BadInput(f"--expires: {expires!r} is not a date (YYYY-MM-DD)")
+        raise BadInput(f"expires: {expires!r} is not a date (YYYY-MM-DD)", param="expires")
     if when <= now:
-        raise BadInput(f"--expires: {expires} is not in the future")
+        raise BadInput(f"expires: {expires} is not in the future", param="expires")
     if limit is not None and when > limit:
         raise BadInput(
-            f"--expires: the policy allows approvals of at most {max_days} days ({limit:%Y-%m-%d})"
+            f"expires: the policy allows approvals of at most {max_days} days ({limit:%Y-%m-%d})",
+            param="expires",
         )
     return when
 
@@ -277,7 +362,7 @@ def decide(
     required role, and — for an approval — while any required evidence is missing.
     """
     if not reason or not reason.strip():
-        raise BadInput("--reason: required (say why)")
+        raise BadInput("reason: required (say why)", param="reason")
     state = approval_state(registry, request_id)
     if state.status != "pending":
         raise Conflict(
@@ -328,22 +413,22 @@ def decide(
                 f"open a new request (heredity approval request {state.student})"
             )
     when = _expiry(expires, pol.max_validity_days) if approve else None
-    body = {
-        "request": request_id,
-        "student": state.student,
-        "decision": "approve" if approve else "reject",
-        "role": acting,
-        "reason": reason.strip(),
-        "conditions": [c.strip() for c in conditions if c.strip()],
-        "expires": when.isoformat() if when else None,
-        "policy": pol.ref,
-        "policy_digest": pol.digest,
-        "evidence": ev.record_ids if ev else [],
-        "evidence_complete": ev.complete if ev else None,
-    }
+    body = ApprovalDecision(
+        request=request_id,
+        student=state.student,
+        decision="approve" if approve else "reject",
+        role=acting,
+        reason=reason.strip(),
+        conditions=[c.strip() for c in conditions if c.strip()],
+        expires=when.isoformat() if when else None,
+        policy=pol.ref,
+        policy_digest=pol.digest,
+        evidence=ev.record_ids if ev else [],
+        evidence_complete=ev.complete if ev else None,
+    )
     completes = approve and [r for r in state.missing_roles if r != acting] == []
     with registry.writing() as conn:
-        registry.put_record(DECISION_KIND, body, subject=state.student, key=request_id, conn=conn)
+        registry.put(body, subject=state.student, key=request_id, conn=conn)
         if completes:
             status = registry.get_model(state.student).status
             if status != "deployed":
@@ -359,7 +444,7 @@ def decide(
 def revoke(registry: Registry, request_id: str, *, reason: str) -> ApprovalState:
     """Revoke an approval; a deployed model without another valid approval is suspended."""
     if not reason or not reason.strip():
-        raise BadInput("--reason: required")
+        raise BadInput("reason: required", param="reason")
     state = approval_state(registry, request_id)
     if state.status in ("pending", "rejected", "revoked"):
         raise Conflict(
@@ -378,9 +463,11 @@ def revoke(registry: Registry, request_id: str, *, reason: str) -> ApprovalState
     ]
     status = registry.get_model(model).status
     why = f"approval {request_id} revoked: {reason.strip()}"
-    body = {"request": request_id, "student": model, "reason": reason.strip(), "revoked_by": actor}
+    body = ApprovalRevocation(
+        request=request_id, student=model, reason=reason.strip(), revoked_by=actor
+    )
     with registry.writing() as conn:
-        registry.put_record(REVOCATION_KIND, body, subject=model, key=request_id, conn=conn)
+        registry.put(body, subject=model, key=request_id, conn=conn)
         if not others and status == "deployed":
             registry.set_model_status(model, "suspended", why, conn=conn)
         elif not others and status == "approved":
@@ -390,7 +477,7 @@ def revoke(registry: Registry, request_id: str, *, reason: str) -> ApprovalState
 
 def deploy(
     registry: Registry, model: str, *, environment: str = "production", note: str | None = None
-) -> StoredRecord:
+) -> Stored[Deployment]:
     """Record a deployment of a model that holds its own valid approval (never its teacher's)."""
     rec = registry.get_model(model)
     if rec.status in ("retired", "suspended"):
@@ -403,27 +490,27 @@ def deploy(
     if cur is None:
         lines = [f"{s.id}: {s.status}" for s in approvals_for(registry, model)]
         for t in _teacher_context(registry, model):
-            if t["approval"]:
+            if t.approval:
                 lines.append(
-                    f"teacher {t['teacher']} is approved ({t['approval']}), but a teacher's "
+                    f"teacher {t.teacher} is approved ({t.approval}), but a teacher's "
                     "approval never counts for its student (4.5)"
                 )
         raise ApprovalRefused(
             f"{model} has no valid approval of its own (heredity approval request {model})",
             details=lines,
         )
-    body = {
-        "model": model,
-        "approval": cur.id,
-        "policy": cur.policy,
-        "environment": environment,
-        "conditions": cur.conditions,
-        "approval_expires": cur.expires.isoformat() if cur.expires else None,
-        "note": note,
-        "deployed_by": registry.actor,
-    }
+    body = Deployment(
+        model=model,
+        approval=cur.id,
+        policy=cur.policy,
+        environment=environment,
+        conditions=cur.conditions,
+        approval_expires=cur.expires.isoformat() if cur.expires else None,
+        note=note,
+        deployed_by=registry.actor,
+    )
     with registry.writing() as conn:
-        stored = registry.put_record(DEPLOYMENT_KIND, body, subject=model, key=cur.id, conn=conn)
+        stored = registry.put(body, subject=model, key=cur.id, conn=conn)
         registry.set_model_status(
             model, "deployed", f"deployed to {environment} under approval {cur.id}", conn=conn
         )
@@ -432,17 +519,16 @@ def deploy(
 
 def waive_transfer(
     registry: Registry, assessment_id: str, *, justification: str, policy: str | Path | None = None
-) -> StoredRecord:
+) -> Stored[TransferWaiver]:
     """Record a waiver of a transfer assessment's breach: who granted it and why (4.2)."""
     if not justification or not justification.strip():
-        raise BadInput("--justification: required (say why the breach is acceptable)")
-    rec = registry.get_record(assessment_id)
-    if rec.kind != TRANSFER_KIND:
-        raise NotFound(f"{assessment_id}: not a transfer assessment (it is a {rec.kind} record)")
-    student = str(rec.subject)
+        raise BadInput(
+            "justification: required (say why the breach is acceptable)", param="justification"
+        )
+    rec = registry.get(assessment_id, TransferAssessmentRecord)
+    student = rec.body.student
     if any(
-        w.body.get("assessment") == assessment_id
-        for w in registry.find_records(WAIVER_KIND, subject=student)
+        w.body.assessment == assessment_id for w in registry.find(TransferWaiver, subject=student)
     ):
         raise Conflict(f"transfer assessment {assessment_id} is already waived")
     pol, _ = resolve_policy(registry, policy)
@@ -453,22 +539,18 @@ def waive_transfer(
             f"{actor} needs one of the roles {', '.join(pol.approvers.waiver_roles)} to waive a transfer "
             f"breach (policy {pol.ref})"
         )
-    if same_person(actor, held.email, _responsible(registry, student)):
+    if same_person(actor, held.email, responsible_party(registry, student)):
         raise ApprovalRefused(
             f"{actor} is the responsible party of {student} and cannot waive its breach"
         )
-    dims = [
-        d.get("name")
-        for d in rec.body.get("dimensions") or []
-        if d.get("verdict") in ("breach", "inconclusive")
-    ]
-    body = {
-        "assessment": assessment_id,
-        "student": student,
-        "teacher": rec.body.get("teacher"),
-        "dimensions": dims,
-        "justification": justification.strip(),
-        "granted_by": actor,
-        "policy": pol.ref,
-    }
-    return registry.put_record(WAIVER_KIND, body, subject=student, key=assessment_id)
+    dims = [d.name for d in rec.body.dimensions if d.verdict in ("breach", "inconclusive")]
+    body = TransferWaiver(
+        assessment=assessment_id,
+        student=student,
+        teacher=rec.body.teacher,
+        dimensions=dims,
+        justification=justification.strip(),
+        granted_by=actor,
+        policy=pol.ref,
+    )
+    return registry.put(body, subject=student, key=assessment_id)

@@ -13,19 +13,25 @@ from pydantic import BaseModel, Field
 
 from heredity.errors import NotFound
 from heredity.govern._actors import get_actor
-from heredity.govern._approvals import DEPLOYMENT_KIND, approvals_for, current_approval
-from heredity.govern._common import html_page, html_table, plan_suites, same_person, teacher_refs
+from heredity.govern._approvals import (
+    ApprovalDecision,
+    Deployment,
+    approvals_for,
+    current_approval,
+)
+from heredity.govern._common import html_page, html_table, plan_suites, same_person
 from heredity.govern._evidence import (
     SAFETY_DIMENSIONS,
-    TRANSFER_KIND,
     check_rights,
     check_transfer,
     validate_body,
 )
 from heredity.govern._policy import EvidenceRules, published
+from heredity.records import DraftConfig, DraftRun, ProvenanceDraft, Stored
+from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
 TESTS = ("8.1", "8.2", "8.3", "8.4", "8.5")
 LEVELS = ("none", "basic", "intermediate", "advanced")
@@ -84,6 +90,11 @@ class AuditReport(BaseModel):
     summary: dict[str, Any]
 
     @property
+    def maturity_detail(self) -> Maturity:
+        """The maturity level with why, and what the next level needs."""
+        return Maturity.model_validate(self.summary["maturity"])
+
+    @property
     def failed(self) -> bool:
         """True when any test of any model failed (the CLI exits 1)."""
         return any(v == "fail" for m in self.models for v in m.tests.values())
@@ -103,17 +114,17 @@ class _Facts(BaseModel):
 
 
 def _field_text(loc: str) -> str:
-    last = [p for p in loc.split(".") if not p.isdigit()]
+    last = [p.partition("[")[0] for p in loc.split(".") if p.partition("[")[0]]
     desc = _FIELD_NAMES.get(last[-1]) if last else None
     return f"{loc} ({desc})" if desc else loc
 
 
 class _ModelAuditor:
-    def __init__(self, registry: Registry, ref: str, dist: StoredRecord | None) -> None:
+    def __init__(self, registry: Registry, ref: str, dist: Stored[ProvenanceDraft] | None) -> None:
         self.reg = registry
         self.ref = ref
         self.dist = dist
-        self.body: dict[str, Any] = dist.body if dist else {}
+        self.draft = dist.body if dist else ProvenanceDraft()
         self.findings: list[Finding] = []
         self.tests: dict[str, Outcome] = {t: "pass" for t in TESTS}
         self.facts = _Facts()
@@ -156,45 +167,43 @@ class _ModelAuditor:
     # 8.1 — provenance complete and consistent (4.1), configuration sufficient (4.7)
     def test_81(self) -> None:
         assert self.dist is not None
-        b = self.body
+        d = self.draft
         fix = _AMEND.format(id=self.dist.id)
-        problems = validate_body(b)
-        for loc, msg in problems:
-            what = "is missing" if msg == "missing" else f"is inconsistent: {msg}"
-            self.add("8.1", "4.1", f"provenance field {_field_text(loc)} {what}", fix)
-        student = b.get("student") or {}
-        if isinstance(student, dict) and student.get("name") and student.get("version"):
-            named = f"{student['name']}@{student['version']}"
+        problems = validate_body(d)
+        for p in problems:
+            what = "is missing" if p.missing else f"is inconsistent: {p.message}"
+            self.add("8.1", "4.1", f"provenance field {_field_text(p.path)} {what}", fix)
+        student = d.student
+        if student is not None and student.name and student.version:
+            named = f"{student.name}@{student.version}"
             if named != self.ref:
                 self.add(
                     "8.1", "4.1", f"the provenance record describes {named}, not {self.ref}", fix
                 )
-        teachers = [t for t in b.get("teachers") or [] if isinstance(t, dict)]
+        teachers = d.teachers
         self.facts.names_teacher_and_method = (
-            bool(teachers) and all(t.get("model") for t in teachers) and bool(b.get("method"))
+            bool(teachers) and all(t.model for t in teachers) and bool(d.method)
         )
-        cfg: dict[str, Any] = b["config"] if isinstance(b.get("config"), dict) else {}
-        run: dict[str, Any] = b["run"] if isinstance(b.get("run"), dict) else {}
-        uses_logits = any("logits" in (t.get("signals") or ["logits"]) for t in teachers)
+        cfg = d.config or DraftConfig()
+        run = d.run or DraftRun()
+        uses_logits = any("logits" in (t.signals or ["logits"]) for t in teachers)
         gaps: list[tuple[str, str]] = []
-        if uses_logits and cfg.get("temperature") is None:
+        if uses_logits and cfg.temperature is None:
             gaps.append(
                 ("temperature", "the softmax temperature of the KD loss (the method uses logits)")
             )
-        if cfg.get("loss") is None:
+        if cfg.loss is None:
             gaps.append(("loss", "the loss function"))
-        if cfg.get("seed") is None and not (run.get("seeds") or {}):
+        if cfg.seed is None and not run.seeds:
             gaps.append(("seed", "the random seed"))
-        fw = cfg.get("framework") if isinstance(cfg.get("framework"), dict) else None
-        fw_name = (fw or {}).get("name")
-        if not (fw and fw.get("version")) and not (
-            fw_name and (run.get("versions") or {}).get(fw_name)
-        ):
+        fw = cfg.framework
+        fw_name = fw.name if fw else None
+        if not (fw and fw.version) and not (fw_name and run.versions.get(fw_name)):
             gaps.append(("framework.version", "the training framework and its version"))
-        if not any(loc.startswith("datasets") and loc.endswith("version") for loc, _ in problems):
-            for i, d in enumerate(b.get("datasets") or []):
-                if isinstance(d, dict) and not d.get("version"):
-                    gaps.append((f"datasets.{i}.version", "the dataset version"))
+        if not any(p.path.startswith("datasets") and p.path.endswith("version") for p in problems):
+            for i, ds in enumerate(d.datasets):
+                if not ds.version:
+                    gaps.append((f"datasets[{i}].version", "the dataset version"))
         for field, desc in gaps:
             self.add(
                 "8.1",
@@ -208,7 +217,7 @@ class _ModelAuditor:
     def test_82(self) -> None:
         rules = EvidenceRules(inconclusive_blocks=False)
         tr = check_transfer(
-            self.reg, self.ref, teacher_refs(self.body), plan_suites(self.body), rules
+            self.reg, self.ref, self.draft.all_teacher_refs, plan_suites(self.draft), rules
         )
         live = self.status in ("approved", "deployed")
         for p in tr.problems:
@@ -219,22 +228,15 @@ class _ModelAuditor:
         for w in tr.warnings:
             self.add("8.2", w.requirement, w.message, w.fix, severity="warning")
         self.facts.scorecard_warning = bool(tr.warnings) or not tr.records
-        for rid in tr.records:
-            rec = self.reg.get_record(rid)
-            if rec.kind != TRANSFER_KIND:
-                continue
-            self.facts.policies.append(
-                f"{rec.body.get('policy')} {rec.body.get('policy_digest', '')}".strip()
-            )
-            if any(
-                d.get("name") in SAFETY_DIMENSIONS and d.get("verdict") == "breach"
-                for d in rec.body.get("dimensions") or []
-            ):
+        for rid in dict.fromkeys(tr.assessments.values()):
+            b = self.reg.get(rid, TransferAssessmentRecord).body
+            self.facts.policies.append(f"{b.policy} {b.policy_digest}".strip())
+            if any(d.name in SAFETY_DIMENSIONS and d.verdict == "breach" for d in b.dimensions):
                 self.facts.safety_breach = True
 
     # 8.3 — rights assessed before the run, cleared or reviewed, obligations carried (4.3)
     def test_83(self) -> None:
-        rc = check_rights(self.reg, self.ref, self.body)
+        rc = check_rights(self.reg, self.ref, self.draft)
         for p in rc.problems:
             self.add("8.3", p.requirement, p.message, p.fix)
         if rc.run_start_assumed and rc.run_start is not None and rc.assessment:
@@ -246,11 +248,7 @@ class _ModelAuditor:
                 "record run.started_at (the capture callback does)",
                 severity="warning",
             )
-        named = (
-            (self.body.get("run") or {}).get("rights_assessment")
-            if isinstance(self.body.get("run"), dict)
-            else None
-        )
+        named = self.draft.run.rights_assessment if self.draft.run else None
         self.facts.gated = bool(named) and not rc.problems
 
     # 8.4 — traceability both ways, through synthetic data too (4.4)
@@ -264,7 +262,7 @@ class _ModelAuditor:
             )
             return
         known = set(self.reg.teachers(self.ref))
-        for teacher in teacher_refs(self.body):
+        for teacher in self.draft.all_teacher_refs:
             fix = "heredity record DOC.yaml (recording writes the lineage edges)"
             if teacher not in known:
                 self.add(
@@ -291,8 +289,8 @@ class _ModelAuditor:
             "--reason TEXT by independent approvers"
         )
         cur = current_approval(self.reg, self.ref)
-        deployed_without_record = self.status == "deployed" and not self.reg.find_records(
-            DEPLOYMENT_KIND, subject=self.ref
+        deployed_without_record = self.status == "deployed" and not self.reg.find(
+            Deployment, subject=self.ref
         )
         if cur is None:
             states = approvals_for(self.reg, self.ref)
@@ -302,7 +300,7 @@ class _ModelAuditor:
                 else "it has no approval of its own"
             )
             via = []
-            for t in teacher_refs(self.body):
+            for t in self.draft.all_teacher_refs:
                 if self.reg.find_model(t) is not None and current_approval(self.reg, t) is not None:
                     via.append(t)
             msg = f"is {self.status} but {own}"
@@ -312,9 +310,7 @@ class _ModelAuditor:
                 msg += "; no deployment was recorded"
             self.add("8.5", "4.5", msg, request_fix)
             return
-        resp = (
-            self.body.get("responsible") if isinstance(self.body.get("responsible"), dict) else None
-        )
+        resp = self.draft.responsible
         approving = [
             d
             for d in cur.decisions
@@ -364,7 +360,7 @@ class _ModelAuditor:
             )
             pol = None
         if pol is not None and self.dist is not None:
-            obligations = bool(check_rights(self.reg, self.ref, self.body).obligations)
+            obligations = bool(check_rights(self.reg, self.ref, self.draft).obligations)
             lacking = [r for r in pol.required_roles(obligations) if r not in cur.filled]
             if lacking:
                 self.add(
@@ -374,19 +370,21 @@ class _ModelAuditor:
                     f"policy {pol.ref} requires",
                     request_fix,
                 )
+        recorded = {r.id: r.body for r in self.reg.find(ApprovalDecision, key=cur.id)}
         for d in approving:
-            rec = self.reg.find_records("approval_decision", key=cur.id)
-            body = next((r.body for r in rec if r.id == d.id), {})
-            if body.get("evidence_complete") is False:
+            body = recorded.get(d.id)
+            if body is None:
+                continue
+            if body.evidence_complete is False:
                 self.add(
                     "8.5",
                     "4.5",
                     f"approval {cur.id}: {d.actor} approved while evidence was missing",
                     request_fix,
                 )
-            for rid in body.get("evidence") or []:
+            for rid in body.evidence:
                 try:
-                    ev = self.reg.get_record(rid)
+                    ev = self.reg.header(rid)
                 except NotFound:
                     continue
                 if ev.subject != self.ref:
@@ -481,10 +479,10 @@ def _distilled_without_record(registry: Registry, recorded: set[str]) -> list[st
 
 def audit(registry: Registry, model: str | None = None) -> AuditReport:
     """Run tests 8.1-8.5 over every distilled model (or one) and state the maturity level."""
-    dists = {d.subject: d for d in registry.distillations() if d.subject}
+    dists = {d.subject: d for d in registry.distillations(ProvenanceDraft) if d.subject}
     if model is not None:
         if model in dists:
-            targets: list[tuple[str, StoredRecord | None]] = [(model, dists[model])]
+            targets: list[tuple[str, Stored[ProvenanceDraft] | None]] = [(model, dists[model])]
         elif registry.find_model(model) is not None and registry.teachers(model):
             targets = [(model, None)]
         else:
@@ -529,11 +527,11 @@ def audit_text(report: AuditReport) -> str:
         for f in m.findings:
             lines.append(f"  [{f.severity}] {f.test} ({f.requirement}) {f.message}")
             lines.append(f"      fix: {f.fix}")
-    mat = report.summary["maturity"]
-    lines += ["", f"Maturity: {mat['level']}"] + [f"  + {e}" for e in mat["evidence"]]
-    if mat.get("next_level"):
-        lines.append(f"  {mat['next_level']} needs:")
-        lines += [f"  - {n}" for n in mat["needs"]]
+    mat = report.maturity_detail
+    lines += ["", f"Maturity: {mat.level}"] + [f"  + {e}" for e in mat.evidence]
+    if mat.next_level:
+        lines.append(f"  {mat.next_level} needs:")
+        lines += [f"  - {n}" for n in mat.needs]
     return "\n".join(lines) + "\n"
 
 
@@ -567,16 +565,16 @@ def audit_html(report: AuditReport) -> str:
         if frows
         else "<p>None.</p>"
     )
-    mat = report.summary["maturity"]
+    mat = report.maturity_detail
     parts.append(
-        f"<h2>Maturity: {e(mat['level'])}</h2><ul>"
-        + "".join(f"<li>{e(x)}</li>" for x in mat["evidence"])
+        f"<h2>Maturity: {e(mat.level)}</h2><ul>"
+        + "".join(f"<li>{e(x)}</li>" for x in mat.evidence)
         + "</ul>"
     )
-    if mat.get("next_level"):
+    if mat.next_level:
         parts.append(
-            f"<p>{e(mat['next_level'])} needs:</p><ul>"
-            + "".join(f"<li>{e(x)}</li>" for x in mat["needs"])
+            f"<p>{e(mat.next_level)} needs:</p><ul>"
+            + "".join(f"<li>{e(x)}</li>" for x in mat.needs)
             + "</ul>"
         )
     return html_page("Conformance audit (AG-343 8.1–8.5)", "".join(parts))

@@ -7,6 +7,8 @@ from html import escape
 from pathlib import PurePath
 from typing import Any
 
+from heredity.records import DraftResponsible, ProvenanceDraft
+
 INCIDENT_KINDS = ("safety", "rights", "data", "bias")
 
 
@@ -38,29 +40,13 @@ def parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-def same_person(actor: str, actor_email: str | None, responsible: dict[str, Any] | None) -> bool:
+def same_person(actor: str, actor_email: str | None, responsible: DraftResponsible | None) -> bool:
     """Whether an actor is the distillation's responsible party (by name or email, any case)."""
-    if not responsible:
+    if responsible is None:
         return False
-    names = {
-        str(v).strip().casefold() for v in (responsible.get("name"), responsible.get("email")) if v
-    }
+    names = {v.strip().casefold() for v in (responsible.name, responsible.email) if v}
     mine = {actor.strip().casefold()} | ({actor_email.strip().casefold()} if actor_email else set())
     return bool(names & mine)
-
-
-def teacher_refs(body: dict[str, Any]) -> list[str]:
-    """Direct teachers and generators of training data named by a (possibly incomplete) record body."""
-    out: list[str] = []
-    for t in body.get("teachers") or []:
-        if isinstance(t, dict) and isinstance(t.get("model"), str) and t["model"] not in out:
-            out.append(t["model"])
-    for d in body.get("datasets") or []:
-        if isinstance(d, dict):
-            for g in d.get("generated_by") or []:
-                if isinstance(g, str) and g not in out:
-                    out.append(g)
-    return out
 
 
 def suite_name(entry: str) -> str:
@@ -70,10 +56,9 @@ def suite_name(entry: str) -> str:
     return entry
 
 
-def plan_suites(body: dict[str, Any] | None) -> list[str]:
+def plan_suites(draft: ProvenanceDraft | None) -> list[str]:
     """The suites of a provenance record's evaluation plan, by the names their runs carry."""
-    plan = (body or {}).get("evaluation_plan") or {}
-    return [suite_name(s) for s in plan.get("suites") or [] if isinstance(s, str)]
+    return [suite_name(s) for s in draft.plan_suites] if draft else []
 
 
 _CSS = """

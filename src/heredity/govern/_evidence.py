@@ -7,22 +7,29 @@ the records, so an approval and the audit never disagree about the same student.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import NotFound
-from heredity.govern._common import parse_time, plan_suites, teacher_refs
+from heredity.evaluate import EvaluationRun
+from heredity.govern._common import parse_time, plan_suites
 from heredity.govern._policy import ApprovalPolicy, EvidenceRules
-from heredity.records import DistillationDocument, short_name
+from heredity.records import (
+    DraftResponsible,
+    ProvenanceDraft,
+    RecordBody,
+    RecordKind,
+    Stored,
+    short_name,
+)
+from heredity.records._validation import Problem as FieldProblem
+from heredity.rights import Obligation, RightsAssessment, effective
+from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
-RIGHTS_KIND = "rights_assessment"
-TRANSFER_KIND = "transfer_assessment"
-WAIVER_KIND = "transfer_waiver"
-EVALUATION_KIND = "evaluation"
 SAFETY_DIMENSIONS = ("safety_refusal", "over_refusal", "bias")
 SCORECARD_DIMENSIONS = ("task_accuracy", "safety_refusal", "reasoning", "factuality")
 # Obligations that follow a model to its students (DESIGN: "obligations carry forward").
@@ -49,30 +56,33 @@ class Problem(BaseModel):
     )
 
 
-def run_start(body: dict[str, Any]) -> tuple[dt.datetime | None, bool]:
+class TransferWaiver(RecordBody):
+    """A waiver of a transfer assessment's breach: who granted it and why (``transfer_waiver``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.TRANSFER_WAIVER
+
+    format: int = 1
+    assessment: str
+    student: str
+    teacher: str | None
+    dimensions: list[str]
+    justification: str
+    granted_by: str
+    policy: str
+
+
+def run_start(draft: ProvenanceDraft) -> tuple[dt.datetime | None, bool]:
     """When the distillation started, and whether it was assumed from the document date."""
-    started = parse_time((body.get("run") or {}).get("started_at"))
+    started = parse_time(draft.run.started_at if draft.run else None)
     if started is not None:
         return started, False
-    return parse_time(body.get("date")), True
+    return parse_time(draft.date), True
 
 
-def validate_body(body: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(field, problem)`` for every way a stored provenance body fails the 4.1 document model."""
-    try:
-        DistillationDocument.model_validate(body)
-    except ValidationError as exc:
-        out: list[tuple[str, str]] = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(document)"
-            msg = (
-                "missing"
-                if err["type"] == "missing"
-                else str(err["msg"]).removeprefix("Value error, ")
-            )
-            out.append((loc, msg))
-        return out
-    return []
+def validate_body(draft: ProvenanceDraft) -> list[FieldProblem]:
+    """Every way a stored provenance body fails the 4.1 document model."""
+    return draft.problems()
 
 
 # -- rights (4.3) ------------------------------------------------------------------------------
@@ -86,29 +96,27 @@ class RightsCheck(BaseModel):
     cleared: bool = False
     run_start: dt.datetime | None = None
     run_start_assumed: bool = False
-    obligations: list[dict[str, Any]] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
     records: list[str] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
 
 
-def _effective(registry: Registry, rec: StoredRecord) -> tuple[bool, str, str]:
+def _effective(registry: Registry, rec: Stored[RightsAssessment]) -> tuple[bool, str, str]:
     """(cleared, state, explanation) of an assessment with its reviews and authorizations."""
-    from heredity.rights import effective
-
     eff = effective(registry, rec.id)
     return eff.cleared, eff.state, eff.explanation
 
 
-def check_rights(registry: Registry, student: str, body: dict[str, Any]) -> RightsCheck:
+def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> RightsCheck:
     """Test 8.3 for one student: assessed before the run started, cleared, obligations carried."""
-    start, assumed = run_start(body)
+    start, assumed = run_start(draft)
     out = RightsCheck(run_start=start, run_start_assumed=assumed)
     plan = "the plan (heredity rights check PLAN.yaml --record)"
-    named = (body.get("run") or {}).get("rights_assessment")
-    rec: StoredRecord | None = None
+    named = draft.run.rights_assessment if draft.run else None
+    rec: Stored[RightsAssessment] | None = None
     if named:
         try:
-            rec = registry.get_record(named)
+            header = registry.header(named)
         except NotFound:
             out.problems.append(
                 Problem(
@@ -118,18 +126,19 @@ def check_rights(registry: Registry, student: str, body: dict[str, Any]) -> Righ
                 )
             )
             return out
-        if rec.kind != RIGHTS_KIND or rec.subject != student:
+        if header.kind != RecordKind.RIGHTS_ASSESSMENT or header.subject != student:
             out.problems.append(
                 Problem(
                     requirement="4.3",
-                    message=f"run.rights_assessment {named} is a {rec.kind} of {rec.subject}, not a rights "
-                    f"assessment of {student}",
+                    message=f"run.rights_assessment {named} is a {header.kind} of {header.subject}, "
+                    f"not a rights assessment of {student}",
                     fix=f"assess {plan} and record its id",
                 )
             )
             return out
+        rec = registry.get(named, RightsAssessment)
     else:
-        found = registry.find_records(RIGHTS_KIND, subject=student)
+        found = registry.find(RightsAssessment, subject=student)
         if not found:
             out.problems.append(
                 Problem(
@@ -144,10 +153,10 @@ def check_rights(registry: Registry, student: str, body: dict[str, Any]) -> Righ
         cleared = [r for r, ok in states if ok]
         rec = (before or cleared or found)[0]
     ok, state, explanation = _effective(registry, rec)
-    b = rec.body
-    out.assessment, out.created_at, out.verdict = rec.id, rec.created_at, b.get("verdict")
+    a = rec.body
+    out.assessment, out.created_at, out.verdict = rec.id, rec.created_at, a.verdict
     out.state, out.cleared = state, ok
-    out.obligations = [o for o in b.get("obligations") or [] if isinstance(o, dict)]
+    out.obligations = list(a.obligations)
     out.records = [rec.id]
     if start is None:
         out.problems.append(
@@ -177,13 +186,13 @@ def check_rights(registry: Registry, student: str, body: dict[str, Any]) -> Righ
         out.problems.append(
             Problem(
                 requirement="4.3",
-                message=f"rights assessment {rec.id} is not cleared ({b.get('verdict')}, "
+                message=f"rights assessment {rec.id} is not cleared ({a.verdict}, "
                 f"{state}): {explanation}",
                 fix=fix,
             )
         )
-    covered = {t.get("model") for t in b.get("teachers") or [] if isinstance(t, dict)}
-    for teacher in teacher_refs(body):
+    covered = {t.model for t in a.teachers}
+    for teacher in draft.all_teacher_refs:
         if teacher not in covered:
             out.problems.append(
                 Problem(
@@ -192,45 +201,38 @@ def check_rights(registry: Registry, student: str, body: dict[str, Any]) -> Righ
                     fix=f"re-assess {plan} with every teacher listed",
                 )
             )
-    name = (body.get("student") or {}).get("name") or student.rpartition("@")[0]
+    name = (draft.student.name if draft.student else None) or student.rpartition("@")[0]
     for o in out.obligations:
-        if (
-            o.get("kind") == "name_prefix"
-            and o.get("value")
-            and not short_name(str(name)).startswith(str(o["value"]))
-        ):
+        if o.kind == "name_prefix" and o.value and not short_name(name).startswith(str(o.value)):
             out.problems.append(
                 Problem(
                     requirement="4.3",
-                    message=f"obligation name_prefix {o['value']!r} ({o.get('source')}) is not carried: the "
+                    message=f"obligation name_prefix {o.value!r} ({o.source}) is not carried: the "
                     f"student is named {name}",
-                    fix=f"rename the student to begin with {o['value']!r} and record it",
+                    fix=f"rename the student to begin with {o.value!r} and record it",
                 )
             )
-    out.problems += _inherited(registry, student, body, out)
+    out.problems += _inherited(registry, draft, out)
     return out
 
 
-def _inherited(
-    registry: Registry, student: str, body: dict[str, Any], mine: RightsCheck
-) -> list[Problem]:
+def _inherited(registry: Registry, draft: ProvenanceDraft, mine: RightsCheck) -> list[Problem]:
     """Obligations of a distilled teacher's own cleared assessment that the student does not carry."""
-    have = {(o.get("kind"), str(o.get("value"))) for o in mine.obligations}
+    have = {(o.kind, str(o.value)) for o in mine.obligations}
     problems: list[Problem] = []
-    for teacher in teacher_refs(body):
-        parent = registry.distillation_for(teacher)
+    for teacher in draft.all_teacher_refs:
+        parent = registry.distillation_for(teacher, ProvenanceDraft)
         if parent is None:
             continue
-        for rec in registry.find_records(RIGHTS_KIND, subject=teacher):
+        for rec in registry.find(RightsAssessment, subject=teacher):
             if not _effective(registry, rec)[0]:
                 continue
-            for o in rec.body.get("obligations") or []:
-                key = (o.get("kind"), str(o.get("value")))
-                if o.get("kind") in CARRIED_KINDS and key not in have:
+            for o in rec.body.obligations:
+                if o.kind in CARRIED_KINDS and (o.kind, str(o.value)) not in have:
                     problems.append(
                         Problem(
                             requirement="4.3",
-                            message=f"obligation {o.get('kind')} {o.get('value')!r} of teacher {teacher} "
+                            message=f"obligation {o.kind} {o.value!r} of teacher {teacher} "
                             f"(assessment {rec.id}) is not carried by the student's assessment",
                             fix="re-assess the plan so inherited terms apply "
                             "(heredity rights check PLAN.yaml --record)",
@@ -258,17 +260,6 @@ class TransferCheck(BaseModel):
     warnings: list[Problem] = Field(default_factory=list)
 
 
-def _covers(body: dict[str, Any], teacher: str) -> bool:
-    if body.get("teacher") == teacher:
-        return True
-    listed = body.get("teachers") or []
-    return any(
-        t == teacher
-        or (isinstance(t, dict) and teacher in (t.get("teacher"), t.get("ref"), t.get("model")))
-        for t in listed
-    )
-
-
 def check_transfer(
     registry: Registry,
     student: str,
@@ -280,13 +271,13 @@ def check_transfer(
     documented, a breach waived or blocking; 4.6 scorecard coverage as warnings."""
     rules = rules or EvidenceRules()
     out = TransferCheck()
-    found = registry.find_records(TRANSFER_KIND, subject=student)
-    waivers = registry.find_records(WAIVER_KIND, subject=student)
+    found = registry.find(TransferAssessmentRecord, subject=student)
+    waivers = registry.find(TransferWaiver, subject=student)
     assess = f"heredity assess --teacher {{t}} --student {student}" + "".join(
         f" --suite {s}" for s in suites
     )
     for teacher in teachers:
-        rec = next((r for r in found if _covers(r.body, teacher)), None)
+        rec = next((r for r in found if r.body.covers(teacher)), None)
         if rec is None:
             out.problems.append(
                 Problem(
@@ -299,10 +290,9 @@ def check_transfer(
         b = rec.body
         out.assessments[teacher] = rec.id
         out.records.append(rec.id)
-        out.verdicts[teacher] = str(b.get("verdict"))
-        ev = b.get("evidence") or {}
-        assessed = [s for s in ev.get("suites") or [] if isinstance(s, str)]
-        t_dig, s_dig = ev.get("teacher_suite_digests") or {}, ev.get("student_suite_digests") or {}
+        out.verdicts[teacher] = b.verdict
+        assessed = list(b.evidence.suites)
+        t_dig, s_dig = b.evidence.teacher_suite_digests, b.evidence.student_suite_digests
         out.suites[teacher] = assessed
         lacking = [s for s in suites if s not in assessed]
         if lacking:
@@ -336,9 +326,9 @@ def check_transfer(
                         fix=f"re-evaluate both on the same suite, then {assess.format(t=teacher)}",
                     )
                 )
-        dims = [d for d in b.get("dimensions") or [] if isinstance(d, dict)]
-        undocumented = [str(d.get("name")) for d in dims if not d.get("verdict")]
-        if not dims or undocumented or b.get("verdict") not in ("pass", "fail", "inconclusive"):
+        dims = b.dimensions
+        undocumented = [d.name for d in dims if not d.verdict]
+        if not dims or undocumented or b.verdict not in ("pass", "fail", "inconclusive"):
             what = ", ".join(undocumented) if undocumented else "the assessment"
             out.problems.append(
                 Problem(
@@ -347,7 +337,7 @@ def check_transfer(
                     fix=assess.format(t=teacher),
                 )
             )
-        names = [str(d.get("name")) for d in dims]
+        names = [d.name for d in dims]
         out.dimensions += [n for n in names if n not in out.dimensions]
         if dims and not any(n in SAFETY_DIMENSIONS for n in names):
             out.problems.append(
@@ -358,9 +348,12 @@ def check_transfer(
                     fix=assess.format(t=teacher) + " --suite safety-refusal",
                 )
             )
-        breach = [str(d.get("name")) for d in dims if d.get("verdict") == "breach"]
-        unsure = [str(d.get("name")) for d in dims if d.get("verdict") == "inconclusive"]
-        waiver = next((w for w in waivers if w.body.get("assessment") == rec.id), None)
+        # A multi-teacher student is measured against each teacher on its role's dimensions:
+        # a breach is the teacher's it was measured against, not every teacher's.
+        against = b.dimensions_against(teacher)
+        breach = [d.name for d in against if d.verdict == "breach"]
+        unsure = [d.name for d in against if d.verdict == "inconclusive"]
+        waiver = next((w for w in waivers if w.body.assessment == rec.id), None)
         if waiver is not None and rules.waivers:
             out.waivers[rec.id] = waiver.id
             out.records.append(waiver.id)
@@ -395,8 +388,8 @@ def check_transfer(
                 Problem(
                     requirement="4.6",
                     message=f"the transfer scorecard does not cover {', '.join(lacking)}",
-                    fix=f"heredity assess --teacher TEACHER --student {student} with suites for "
-                    f"{', '.join(lacking)}",
+                    fix=f"heredity assess --teacher TEACHER --student {student} --suite SUITE "
+                    f"(a suite for each of {', '.join(lacking)})",
                 )
             )
     return out
@@ -409,11 +402,11 @@ def check_evaluations(
     """The student's own evaluation records on every suite (same digest as its assessment)."""
     records: list[str] = []
     problems: list[Problem] = []
-    own = registry.find_records(EVALUATION_KIND, subject=student)
+    own = registry.find(EvaluationRun, subject=student)
     for suite in suites:
-        runs = [r for r in own if r.body.get("suite") == suite]
+        runs = [r for r in own if r.body.suite == suite]
         want = digests.get(suite)
-        match = [r for r in runs if not want or r.body.get("suite_digest") == want]
+        match = [r for r in runs if not want or r.body.suite_digest == want]
         if match:
             records.append(match[0].id)
             continue
@@ -445,6 +438,15 @@ class EvidenceItem(BaseModel):
     records: list[str] = Field(default_factory=list)
 
 
+class TeacherContext(BaseModel):
+    """A teacher's own approval, shown with a student's evidence for context only (4.5)."""
+
+    teacher: str
+    status: str
+    approval: str | None
+    note: str = "context only: a teacher's approval never counts for its student (4.5)"
+
+
 class Evidence(BaseModel):
     """What a student stands on, under one policy version."""
 
@@ -452,14 +454,16 @@ class Evidence(BaseModel):
     policy: str
     distilled: bool
     distillation: str | None = None
-    responsible: dict[str, Any] | None = None
+    responsible: DraftResponsible | None = None
     suites: list[str] = Field(default_factory=list)
-    obligations: list[dict[str, Any]] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
     required_roles: list[str] = Field(default_factory=list)
     items: list[EvidenceItem]
-    teacher_approvals: list[dict[str, Any]] = Field(
+    teacher_approvals: list[TeacherContext] = Field(
         default_factory=list,
-        description="shown for context only: never counts for the student (4.5)",
+        exclude=True,
+        description="shown for context only: never counts for the student (4.5); not stored "
+        "with the evidence (an approval request keeps it beside)",
     )
 
     @property
@@ -493,7 +497,7 @@ def gather_evidence(registry: Registry, student: str, policy: ApprovalPolicy) ->
     """Read every piece of evidence the policy asks of ``student`` (its own, never its teacher's)."""
     registry.get_model(student)
     rules = policy.evidence
-    dist = registry.distillation_for(student)
+    dist = registry.distillation_for(student, ProvenanceDraft)
     items: list[EvidenceItem] = []
     if dist is None:
         suites = list(dict.fromkeys(rules.suites))
@@ -518,20 +522,20 @@ def gather_evidence(registry: Registry, student: str, policy: ApprovalPolicy) ->
             required_roles=policy.required_roles(False),
             items=items,
         )
-    body = dist.body
-    suites = list(dict.fromkeys([*plan_suites(body), *rules.suites]))
-    teachers = teacher_refs(body)
+    draft = dist.body
+    suites = list(dict.fromkeys([*plan_suites(draft), *rules.suites]))
+    teachers = draft.all_teacher_refs
     if rules.provenance:
         probs = [
             Problem(
                 requirement="4.1",
-                message=f"provenance record {dist.id}: {field}: {msg}",
+                message=f"provenance record {dist.id}: {p}",
                 fix="record an amended document (heredity record DOC.yaml with supersedes)",
             )
-            for field, msg in validate_body(body)
+            for p in validate_body(draft)
         ]
         items.append(_item("provenance", "4.1", f"provenance record {dist.id}", probs, [dist.id]))
-    rights = check_rights(registry, student, body)
+    rights = check_rights(registry, student, draft)
     if rules.rights_before_run:
         items.append(
             _item(
@@ -569,7 +573,7 @@ def gather_evidence(registry: Registry, student: str, policy: ApprovalPolicy) ->
         policy=policy.ref,
         distilled=True,
         distillation=dist.id,
-        responsible=body.get("responsible") if isinstance(body.get("responsible"), dict) else None,
+        responsible=draft.responsible,
         suites=suites,
         obligations=rights.obligations,
         required_roles=policy.required_roles(has_obligations),

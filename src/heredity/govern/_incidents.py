@@ -9,27 +9,96 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import ApprovalRefused, BadInput, Conflict, NotFound
 from heredity.govern._actors import get_actor
 from heredity.govern._approvals import (
-    CLEARANCE_KIND,
-    SUSPENSION_KIND,
+    Clearance,
+    Suspension,
     approvals_for,
     current_approval,
     outstanding_suspensions,
+    responsible_party,
 )
 from heredity.govern._common import INCIDENT_KINDS, html_page, html_table, same_person
 from heredity.govern._policy import ApprovalPolicy, published, resolve_policy
+from heredity.records import RecordBody, RecordKind
+from heredity.registry import Affected, Impact
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
-INCIDENT_KIND = "incident"
-CLOSE_KIND = "incident_close"
+
+class SuspensionEntry(BaseModel):
+    """A model an incident suspended, as the incident records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    previous_status: str
+    policy: str
+    approval: str | None
+
+
+class KeptEntry(BaseModel):
+    """An affected model an incident did not suspend, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    status: str
+    reason: str
+
+
+class Owner(BaseModel):
+    """Whom to notify about an incident: an owner, an email where known, their models."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str
+    email: str | None
+    models: list[str]
+
+
+class Incident(RecordBody):
+    """A model found defective and everything downstream of it (body of an ``incident`` record)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.INCIDENT
+
+    format: int = 1
+    model: str
+    kind: str
+    summary: str
+    opened_by: str
+    affected_models: list[str]
+    affected_datasets: list[str]
+    suspended: list[SuspensionEntry]
+    not_suspended: list[KeptEntry]
+    owners: list[Owner]
+    impact: Impact
+
+
+class IncidentClose(RecordBody):
+    """An incident closed, with its resolution (``incident_close``; key: the incident)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.INCIDENT_CLOSE
+
+    format: int = 1
+    incident: str
+    resolution: str
+
+
+class Closed(BaseModel):
+    """Who closed an incident, when, and how it was resolved."""
+
+    by: str
+    at: str
+    resolution: str
 
 
 class SuspendedModel(BaseModel):
@@ -51,13 +120,13 @@ class IncidentView(BaseModel):
     opened_by: str
     opened_at: dt.datetime
     status: Literal["open", "closed"]
-    closed: dict[str, Any] | None = None
+    closed: Closed | None = None
     affected_models: list[str] = Field(default_factory=list)
     affected_datasets: list[str] = Field(default_factory=list)
     suspended: list[SuspendedModel] = Field(default_factory=list)
-    not_suspended: list[dict[str, Any]] = Field(default_factory=list)
-    owners: list[dict[str, Any]] = Field(default_factory=list)
-    impact: dict[str, Any] = Field(default_factory=dict)
+    not_suspended: list[KeptEntry] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=list)
+    impact: Impact
 
 
 def _policy_for(registry: Registry, model: str) -> ApprovalPolicy:
@@ -72,22 +141,21 @@ def _policy_for(registry: Registry, model: str) -> ApprovalPolicy:
     return resolve_policy(registry, None)[0]
 
 
-def _owners(registry: Registry, affected: list[Any]) -> list[dict[str, Any]]:
+def _owners(registry: Registry, affected: list[Affected]) -> list[Owner]:
     """Whom to notify: each owner (or responsible party) with an email where one is recorded."""
     models: dict[str, list[str]] = {}
     emails: dict[str, str] = {}
     for a in affected:
         owner = a.owner
         if a.kind == "model":
-            dist = registry.distillation_for(a.ref)
-            resp = (dist.body.get("responsible") or {}) if dist else {}
-            if isinstance(resp, dict) and resp.get("name"):
-                owner = owner or resp["name"]
-                if resp.get("email") and resp["name"] == owner:
-                    emails.setdefault(owner, str(resp["email"]))
+            resp = responsible_party(registry, a.ref)
+            if resp is not None and resp.name:
+                owner = owner or resp.name
+                if resp.email and resp.name == owner:
+                    emails.setdefault(owner, resp.email)
         models.setdefault(owner or "(no owner recorded)", []).append(a.ref)
     return [
-        {"owner": o, "email": emails.get(o), "models": sorted(refs)}
+        Owner(owner=o, email=emails.get(o), models=sorted(refs))
         for o, refs in sorted(models.items())
     ]
 
@@ -95,9 +163,9 @@ def _owners(registry: Registry, affected: list[Any]) -> list[dict[str, Any]]:
 def open_incident(registry: Registry, model: str, *, kind: str, summary: str) -> IncidentView:
     """Open an incident on ``model``: store its impact set and suspend the affected approvals."""
     if kind not in INCIDENT_KINDS:
-        raise BadInput(f"--kind: {kind!r} must be one of {', '.join(INCIDENT_KINDS)}")
+        raise BadInput(f"kind: {kind!r} must be one of {', '.join(INCIDENT_KINDS)}", param="kind")
     if not summary or not summary.strip():
-        raise BadInput("--summary: required (what is wrong)")
+        raise BadInput("summary: required (what is wrong)", param="summary")
     impact = registry.impact(model)
     root = registry.find_model(model)
     statuses: dict[str, str] = {
@@ -108,8 +176,8 @@ def open_incident(registry: Registry, model: str, *, kind: str, summary: str) ->
     ]
     if root is not None:
         statuses[model] = root.status
-    suspend: list[dict[str, Any]] = []
-    kept: list[dict[str, Any]] = []
+    suspend: list[SuspensionEntry] = []
+    kept: list[KeptEntry] = []
     for ref in candidates:
         status = statuses[ref]
         if status not in ("approved", "deployed"):
@@ -118,45 +186,44 @@ def open_incident(registry: Registry, model: str, *, kind: str, summary: str) ->
         if kind in pol.incidents.suspend:
             cur = current_approval(registry, ref)
             suspend.append(
-                {
-                    "model": ref,
-                    "previous_status": status,
-                    "policy": pol.ref,
-                    "approval": cur.id if cur else None,
-                }
+                SuspensionEntry(
+                    model=ref,
+                    previous_status=status,
+                    policy=pol.ref,
+                    approval=cur.id if cur else None,
+                )
             )
         else:
             kept.append(
-                {
-                    "model": ref,
-                    "status": status,
-                    "reason": f"policy {pol.ref} does not suspend for {kind} incidents",
-                }
+                KeptEntry(
+                    model=ref,
+                    status=status,
+                    reason=f"policy {pol.ref} does not suspend for {kind} incidents",
+                )
             )
-    body = {
-        "model": model,
-        "kind": kind,
-        "summary": summary.strip(),
-        "opened_by": registry.actor,
-        "affected_models": [a.ref for a in impact.affected if a.kind == "model"],
-        "affected_datasets": [a.ref for a in impact.affected if a.kind == "dataset"],
-        "suspended": suspend,
-        "not_suspended": kept,
-        "owners": _owners(registry, impact.affected),
-        "impact": impact.model_dump(mode="json"),
-    }
+    body = Incident(
+        model=model,
+        kind=kind,
+        summary=summary.strip(),
+        opened_by=registry.actor,
+        affected_models=[a.ref for a in impact.affected if a.kind == "model"],
+        affected_datasets=[a.ref for a in impact.affected if a.kind == "dataset"],
+        suspended=suspend,
+        not_suspended=kept,
+        owners=_owners(registry, impact.affected),
+        impact=impact,
+    )
     with registry.writing() as conn:
-        inc = registry.put_record(INCIDENT_KIND, body, subject=model, conn=conn)
+        inc = registry.put(body, subject=model, conn=conn)
         for s in suspend:
-            registry.put_record(
-                SUSPENSION_KIND,
-                {"incident": inc.id, "kind": kind, **s},
-                subject=s["model"],
+            registry.put(
+                Suspension(incident=inc.id, kind=kind, **s.model_dump()),
+                subject=s.model,
                 key=inc.id,
                 conn=conn,
             )
             registry.set_model_status(
-                s["model"],
+                s.model,
                 "suspended",
                 f"incident {inc.id} ({kind}) on {model}: {summary.strip()}",
                 conn=conn,
@@ -164,47 +231,40 @@ def open_incident(registry: Registry, model: str, *, kind: str, summary: str) ->
     return incident_view(registry, inc.id)
 
 
-def _incident(registry: Registry, incident_id: str) -> StoredRecord:
-    rec = registry.get_record(incident_id)
-    if rec.kind != INCIDENT_KIND:
-        raise NotFound(f"{incident_id}: not an incident (it is a {rec.kind} record)")
-    return rec
-
-
 def incident_view(registry: Registry, incident_id: str) -> IncidentView:
     """An incident as it stands now."""
-    rec = _incident(registry, incident_id)
+    rec = registry.get(incident_id, Incident)
     b = rec.body
-    closes = registry.find_records(CLOSE_KIND, key=incident_id)
+    closes = registry.find(IncidentClose, key=incident_id)
     view = IncidentView(
         id=rec.id,
-        model=str(b["model"]),
-        kind=str(b["kind"]),
-        summary=str(b["summary"]),
+        model=b.model,
+        kind=b.kind,
+        summary=b.summary,
         opened_by=rec.actor,
         opened_at=rec.created_at,
         status="closed" if closes else "open",
         closed=(
-            {
-                "by": closes[-1].actor,
-                "at": closes[-1].created_at.isoformat(),
-                "resolution": closes[-1].body.get("resolution"),
-            }
+            Closed(
+                by=closes[-1].actor,
+                at=closes[-1].created_at.isoformat(),
+                resolution=closes[-1].body.resolution,
+            )
             if closes
             else None
         ),
-        affected_models=list(b.get("affected_models") or []),
-        affected_datasets=list(b.get("affected_datasets") or []),
-        not_suspended=list(b.get("not_suspended") or []),
-        owners=list(b.get("owners") or []),
-        impact=dict(b.get("impact") or {}),
+        affected_models=list(b.affected_models),
+        affected_datasets=list(b.affected_datasets),
+        not_suspended=list(b.not_suspended),
+        owners=list(b.owners),
+        impact=b.impact,
     )
-    for s in b.get("suspended") or []:
-        ref = s["model"]
-        item = SuspendedModel(model=ref, previous_status=s["previous_status"], policy=s["policy"])
+    for s in b.suspended:
+        ref = s.model
+        item = SuspendedModel(model=ref, previous_status=s.previous_status, policy=s.policy)
         found = registry.find_model(ref)
         item.status_now = found.status if found else None
-        clear = registry.find_records(CLEARANCE_KIND, subject=ref, key=incident_id)
+        clear = registry.find(Clearance, subject=ref, key=incident_id)
         again = next(
             (
                 a
@@ -217,7 +277,7 @@ def incident_view(registry: Registry, incident_id: str) -> IncidentView:
         )
         if clear:
             item.resolution = (
-                f"cleared by {clear[-1].actor} ({clear[-1].id}): {clear[-1].body.get('reason')}"
+                f"cleared by {clear[-1].actor} ({clear[-1].id}): {clear[-1].body.reason}"
             )
             item.resolved = True
         elif again is not None:
@@ -230,21 +290,20 @@ def incident_view(registry: Registry, incident_id: str) -> IncidentView:
 def list_incidents(registry: Registry, *, status: str | None = None) -> list[IncidentView]:
     """Every incident, newest first (``status``: open or closed)."""
     if status not in (None, "open", "closed"):
-        raise BadInput(f"--status: {status!r} must be open or closed")
-    views = [incident_view(registry, r.id) for r in registry.find_records(INCIDENT_KIND)]
+        raise BadInput(f"status: {status!r} must be open or closed", param="status")
+    views = [incident_view(registry, r.id) for r in registry.find(Incident)]
     return [v for v in views if status is None or v.status == status]
 
 
 def close_incident(registry: Registry, incident_id: str, *, resolution: str) -> IncidentView:
     """Close an incident. Suspended models stay suspended until re-approved or cleared."""
     if not resolution or not resolution.strip():
-        raise BadInput("--resolution: required")
-    rec = _incident(registry, incident_id)
-    if registry.find_records(CLOSE_KIND, key=incident_id):
+        raise BadInput("resolution: required", param="resolution")
+    rec = registry.get(incident_id, Incident)
+    if registry.find(IncidentClose, key=incident_id):
         raise Conflict(f"incident {incident_id} is already closed")
-    registry.put_record(
-        CLOSE_KIND,
-        {"incident": incident_id, "resolution": resolution.strip()},
+    registry.put(
+        IncidentClose(incident=incident_id, resolution=resolution.strip()),
         subject=rec.subject,
         key=incident_id,
     )
@@ -255,14 +314,14 @@ def clear_model(registry: Registry, incident_id: str, model: str, *, reason: str
     """Explicitly clear one suspended model of an incident, restoring its previous status when no
     other incident still suspends it and its approval is otherwise valid."""
     if not reason or not reason.strip():
-        raise BadInput("--reason: required (why the model is not affected)")
-    rec = _incident(registry, incident_id)
-    entry = next((s for s in rec.body.get("suspended") or [] if s.get("model") == model), None)
+        raise BadInput("reason: required (why the model is not affected)", param="reason")
+    rec = registry.get(incident_id, Incident)
+    entry = next((s for s in rec.body.suspended if s.model == model), None)
     if entry is None:
         raise BadInput(f"{model} was not suspended by incident {incident_id}")
-    if registry.find_records(CLEARANCE_KIND, subject=model, key=incident_id):
+    if registry.find(Clearance, subject=model, key=incident_id):
         raise Conflict(f"{model} is already cleared of incident {incident_id}")
-    pol = published(registry, entry["policy"])[0]
+    pol = published(registry, entry.policy)[0]
     actor = registry.actor
     held = get_actor(registry, actor)
     allowed = {*pol.approvers.roles, "model_risk"}
@@ -270,22 +329,18 @@ def clear_model(registry: Registry, incident_id: str, model: str, *, reason: str
         raise ApprovalRefused(
             f"{actor} needs one of the roles {', '.join(sorted(allowed))} to clear a model"
         )
-    dist = registry.distillation_for(model)
-    if same_person(actor, held.email, (dist.body.get("responsible") if dist else None)):
+    if same_person(actor, held.email, responsible_party(registry, model)):
         raise ApprovalRefused(f"{actor} is the responsible party of {model} and cannot clear it")
-    with registry.writing() as conn:
-        registry.put_record(
-            CLEARANCE_KIND,
-            {"incident": incident_id, "model": model, "reason": reason.strip()},
-            subject=model,
-            key=incident_id,
-            conn=conn,
-        )
+    registry.put(
+        Clearance(incident=incident_id, model=model, reason=reason.strip()),
+        subject=model,
+        key=incident_id,
+    )
     still = outstanding_suspensions(registry, model, None)
     now = registry.get_model(model).status
     if not still and now == "suspended":
         valid = current_approval(registry, model) is not None
-        target = entry["previous_status"] if valid else "registered"
+        target = entry.previous_status if valid else "registered"
         registry.set_model_status(
             model, target, f"cleared of incident {incident_id}: {reason.strip()}"
         )
@@ -301,9 +356,7 @@ def incident_html(view: IncidentView) -> str:
         f"<p>{e(view.summary)}</p>",
     ]
     if view.closed:
-        parts.append(
-            f"<p>Closed by {e(str(view.closed['by']))}: {e(str(view.closed['resolution']))}</p>"
-        )
+        parts.append(f"<p>Closed by {e(view.closed.by)}: {e(view.closed.resolution)}</p>")
     parts.append(
         "<h2>Suspended</h2>"
         + html_table(
@@ -325,25 +378,18 @@ def incident_html(view: IncidentView) -> str:
             "<h2>Affected, not suspended</h2>"
             + html_table(
                 ["model", "status", "why"],
-                [
-                    [e(str(n["model"])), e(str(n["status"])), e(str(n["reason"]))]
-                    for n in view.not_suspended
-                ],
+                [[e(n.model), e(n.status), e(n.reason)] for n in view.not_suspended],
             )
         )
     rows = [
-        [e(str(a["ref"])), e(str(a["kind"])), str(a["depth"]), e(" → ".join(a.get("path") or []))]
-        for a in view.impact.get("affected", [])
+        [e(a.ref), e(a.kind), str(a.depth), e(" → ".join(a.path))] for a in view.impact.affected
     ]
     parts.append("<h2>Impact</h2>" + html_table(["affected", "kind", "depth", "path"], rows))
     parts.append(
         "<h2>Owners to notify</h2>"
         + html_table(
             ["owner", "email", "models"],
-            [
-                [e(str(o["owner"])), e(str(o.get("email") or "-")), e(", ".join(o["models"]))]
-                for o in view.owners
-            ],
+            [[e(o.owner), e(o.email or "-"), e(", ".join(o.models))] for o in view.owners],
         )
     )
     return html_page(f"Incident {view.id}", "".join(parts))

@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from heredity.errors import BadInput
-from heredity.govern._approvals import DEPLOYMENT_KIND, approvals_for
+from heredity.errors import BadInput, HeredityError
+from heredity.evaluate import EvaluationRun
+from heredity.govern._approvals import Deployment, approvals_for
 from heredity.govern._audit import audit
 from heredity.govern._common import html_page, html_table, utcnow
-from heredity.govern._evidence import EVALUATION_KIND, RIGHTS_KIND, TRANSFER_KIND, WAIVER_KIND
-from heredity.govern._incidents import INCIDENT_KIND, incident_view
+from heredity.govern._evidence import TransferWaiver
+from heredity.govern._incidents import Incident, incident_view
+from heredity.records import ProvenanceDraft, RecordBody, Stored
+from heredity.rights import RightsAssessment, effective, render_assessment
+from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
 
 class EvidencePack(BaseModel):
@@ -36,35 +40,24 @@ def _dump(path: Path, data: Any) -> None:
     )
 
 
-def _rec(r: StoredRecord) -> dict[str, Any]:
-    return r.model_dump(mode="json")
+def _rec(r: Stored[Any]) -> dict[str, Any]:
+    """A stored record as the pack writes it: its header and its body as stored."""
+    body: RecordBody = r.body
+    return r.model_dump(mode="json", exclude={"body"}) | {"body": body.dump()}
 
 
-def _scorecard(rec: StoredRecord, registry: Registry) -> str | None:
-    """The scorecard HTML of a stored transfer assessment, when the report package can render it."""
+def _scorecard(rec: Stored[TransferAssessmentRecord], registry: Registry) -> tuple[str | None, str]:
+    """The scorecard HTML of a stored transfer assessment, or None and why it cannot be made."""
+    from heredity.report import assessment_context, render_html
+
     try:
-        from heredity.report import assessment_context, render_html
-        from heredity.transfer import TransferAssessment, assessment_from_record
-    except ImportError:
-        return None
+        assessment = rec.body.rebuild()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        return None, f"its assessment does not read ({str(exc).splitlines()[0]})"
     try:
-        ctx = assessment_context(registry, rec)
-        if isinstance(rec.body.get("assessment"), dict):
-            return str(render_html(assessment_from_record(rec), context=ctx))
-        fields = TransferAssessment.model_fields
-        data = {k: v for k, v in rec.body.items() if k in fields}
-        return str(render_html(TransferAssessment.model_validate(data), context=ctx))
-    except Exception:  # noqa: BLE001 - a scorecard we cannot render is skipped, the JSON stays
-        return None
-
-
-def _rights_text(body: dict[str, Any]) -> str | None:
-    try:
-        from heredity.rights import RightsAssessment, render_assessment
-
-        return str(render_assessment(RightsAssessment.model_validate(body)))
-    except Exception:  # noqa: BLE001 - the JSON with its clauses is always written
-        return None
+        return str(render_html(assessment, context=assessment_context(registry, rec))), ""
+    except (HeredityError, ValueError, KeyError, TypeError) as exc:
+        return None, f"the report could not render it ({type(exc).__name__}: {exc})"
 
 
 def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> EvidencePack:
@@ -72,7 +65,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     model = registry.get_model(ref)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise BadInput(f"--out: {out} exists and is not a directory")
+        raise BadInput(f"out_dir: {out} exists and is not a directory", param="out_dir")
     out.mkdir(parents=True, exist_ok=True)
     pack = EvidencePack(model=ref, out_dir=str(out), ledger_ok=False)
     ids: set[str] = set()
@@ -81,7 +74,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         _dump(out / name, data)
         pack.files[name] = what
 
-    dists = registry.find_records("distillation", subject=ref)
+    dists = registry.find(ProvenanceDraft, subject=ref)
     ids |= {d.id for d in dists}
     write(
         "model.json",
@@ -96,24 +89,20 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     )
 
     rights = []
-    from heredity.rights import effective
-
-    for r in registry.find_records(RIGHTS_KIND, subject=ref):
+    for r in registry.find(RightsAssessment, subject=ref):
         ids.add(r.id)
         eff = effective(registry, r.id)
-        ids |= {x["id"] for x in eff.reviews + eff.authorizations}
+        ids |= {x.id for x in eff.reviews} | {x.id for x in eff.authorizations}
         rights.append({"record": _rec(r), "effective": eff.model_dump(mode="json")})
-        text = _rights_text(r.body)
-        if text is not None:
-            name = f"rights-{r.id}.txt"
-            (out / name).write_text(text + "\n", encoding="utf-8")
-            pack.files[name] = f"rights assessment {r.id} explained, clause by clause"
+        name = f"rights-{r.id}.txt"
+        (out / name).write_text(render_assessment(r.body) + "\n", encoding="utf-8")
+        pack.files[name] = f"rights assessment {r.id} explained, clause by clause"
     write(
         "rights.json", "rights assessments with clauses, reviews and authorizations (4.3)", rights
     )
 
-    transfers = registry.find_records(TRANSFER_KIND, subject=ref)
-    waivers = registry.find_records(WAIVER_KIND, subject=ref)
+    transfers = registry.find(TransferAssessmentRecord, subject=ref)
+    waivers = registry.find(TransferWaiver, subject=ref)
     ids |= {t.id for t in transfers} | {w.id for w in waivers}
     write(
         "transfer.json",
@@ -121,17 +110,16 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         {"assessments": [_rec(t) for t in transfers], "waivers": [_rec(w) for w in waivers]},
     )
     for t in transfers:
-        html = _scorecard(t, registry)
+        html, why = _scorecard(t, registry)
         name = f"scorecard-{t.id}.html"
         if html is None:
-            pack.skipped.append(f"{name}: the scorecard could not be rendered")
+            pack.skipped.append(f"{name}: the scorecard could not be rendered: {why}")
             continue
         (out / name).write_text(html, encoding="utf-8")
-        pack.files[name] = (
-            f"scorecard of transfer assessment {t.id} (teacher {t.body.get('teacher')})"
-        )
+        against = t.body.teacher or ", ".join(t.body.teacher_refs)
+        pack.files[name] = f"scorecard of transfer assessment {t.id} (teacher {against})"
 
-    evals = registry.find_records(EVALUATION_KIND, subject=ref)
+    evals = registry.find(EvaluationRun, subject=ref)
     ids |= {e.id for e in evals}
     write(
         "evaluations.json",
@@ -140,22 +128,22 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
             {
                 "id": e.id,
                 "created_at": e.created_at.isoformat(),
-                "suite": e.body.get("suite"),
-                "suite_digest": e.body.get("suite_digest"),
-                "items": len(e.body.get("items") or []),
-                "settings": e.body.get("settings"),
+                "suite": e.body.suite,
+                "suite_digest": e.body.suite_digest,
+                "items": len(e.body.items),
+                "settings": e.body.settings,
             }
             for e in evals
         ],
     )
 
     states = approvals_for(registry, ref)
-    deployments = registry.find_records(DEPLOYMENT_KIND, subject=ref)
+    deployments = registry.find(Deployment, subject=ref)
     for s in states:
         ids.add(s.id)
         ids |= {d.id for d in s.decisions}
         if s.revoked:
-            ids.add(str(s.revoked["id"]))
+            ids.add(s.revoked.id)
     ids |= {d.id for d in deployments}
     write(
         "approvals.json",
@@ -168,8 +156,8 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
 
     incidents = [
         incident_view(registry, r.id).model_dump(mode="json")
-        for r in registry.find_records(INCIDENT_KIND)
-        if r.subject == ref or ref in (r.body.get("affected_models") or [])
+        for r in registry.find(Incident)
+        if r.subject == ref or ref in r.body.affected_models
     ]
     ids |= {i["id"] for i in incidents}
     write("incidents.json", "incidents that reached this model", incidents)
@@ -183,6 +171,11 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         report = audit(registry, ref)
         audit_json = stamp_json(report.to_json(), ctx)
         write("audit.json", "the conformance audit of this model (8.1-8.5)", audit_json)
+    else:
+        pack.skipped.append(
+            f"audit.json: {ref} has no provenance record and no teachers, so it is not a "
+            "distilled model and the audit (8.1-8.5) does not apply to it"
+        )
 
     entities = {f"model:{ref}"} | {f"record:{i}" for i in ids}
     for direction in ("up", "down"):

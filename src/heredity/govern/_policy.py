@@ -8,14 +8,11 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from heredity.errors import BadInput, Conflict, NotFound
-from heredity.records import load_mapping, validate
-from heredity.registry import StoredRecord
-from heredity.registry._ledger import payload_hash
+from heredity.records import RecordBody, RecordKind, Stored, content_hash, load_mapping, validate
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
 
-POLICY_KIND = "approval_policy"
 POLICY_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "default"
 ROLES = ("model_risk", "safety", "legal", "engineer", "auditor", "incident_responder", "admin")
@@ -82,7 +79,7 @@ class ApprovalPolicy(_Strict):
     @property
     def digest(self) -> str:
         """Content hash of the policy (what publication freezes)."""
-        return "sha256:" + payload_hash(self.model_dump(mode="json"))
+        return "sha256:" + content_hash(self.model_dump(mode="json"))
 
     def required_roles(self, obligations: bool) -> list[str]:
         """Approver roles for a student; legal is added when its rights verdict carried obligations."""
@@ -112,46 +109,77 @@ def builtin_policy(name: str = DEFAULT_POLICY) -> ApprovalPolicy:
     return load_policy_file(path)
 
 
-def _from_record(rec: StoredRecord) -> ApprovalPolicy:
-    return ApprovalPolicy.model_validate(rec.body["policy"])
+class PolicyPublication(RecordBody):
+    """A published policy version (body of an ``approval_policy`` record): frozen by its digest."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.APPROVAL_POLICY
+
+    format: int = 1
+    policy: ApprovalPolicy
+    ref: str
+    digest: str
+    supersedes: str | None = Field(description="the version it follows (id@version)")
 
 
-def publish_policy(registry: Registry, policy: ApprovalPolicy) -> StoredRecord:
+PublishedPolicy = Stored[PolicyPublication]
+
+
+def publish_policy(registry: Registry, policy: ApprovalPolicy) -> PublishedPolicy:
     """Publish a policy version. Publishing it again unchanged is a no-op; changed, a Conflict."""
-    existing = registry.find_records(POLICY_KIND, key=policy.ref)
+    existing = registry.find(PolicyPublication, key=policy.ref)
     if existing:
-        if existing[-1].body.get("digest") != policy.digest:
+        if existing[-1].body.digest != policy.digest:
             raise Conflict(
                 f"approval policy {policy.ref} is published and cannot be edited; "
                 f"publish the change as a new version (raise `version` in the file)"
             )
         return existing[-1]
-    earlier = [r for r in registry.find_records(POLICY_KIND, subject=policy.id)]
-    body = {
-        "policy": policy.model_dump(mode="json"),
-        "ref": policy.ref,
-        "digest": policy.digest,
-        "supersedes": earlier[0].body["ref"] if earlier else None,
-    }
-    return registry.put_record(POLICY_KIND, body, subject=policy.id, key=policy.ref)
+    earlier = registry.find(PolicyPublication, subject=policy.id)
+    body = PolicyPublication(
+        policy=policy,
+        ref=policy.ref,
+        digest=policy.digest,
+        supersedes=earlier[0].body.ref if earlier else None,
+    )
+    return registry.put(body, subject=policy.id, key=policy.ref)
 
 
-def published(registry: Registry, ref: str) -> tuple[ApprovalPolicy, StoredRecord]:
+def published(registry: Registry, ref: str) -> tuple[ApprovalPolicy, PublishedPolicy]:
     """A published policy by ``id@version`` (the first publication of it)."""
-    found = registry.find_records(POLICY_KIND, key=ref)
+    found = registry.find(PolicyPublication, key=ref)
     if not found:
-        raise NotFound(f"approval policy {ref}: not published (heredity policy publish FILE)")
-    return _from_record(found[-1]), found[-1]
+        raise NotFound(
+            f"approval policy {ref}: not published (heredity approval policy publish FILE)"
+        )
+    return found[-1].body.policy, found[-1]
 
 
-def published_policies(registry: Registry) -> list[StoredRecord]:
+def published_policies(registry: Registry) -> list[PublishedPolicy]:
     """Every published policy version, newest first."""
-    return registry.find_records(POLICY_KIND)
+    return registry.find(PolicyPublication)
+
+
+def lookup_policy(
+    registry: Registry, name: str | Path = DEFAULT_POLICY
+) -> tuple[ApprovalPolicy, PublishedPolicy | None]:
+    """A policy as :func:`resolve_policy` would apply it, without publishing anything: the
+    published version when there is one (``id@version``, or an id's newest version), else the
+    file or the shipped policy, with None for its publication."""
+    text = str(name)
+    if "@" in text and not Path(text).exists():
+        return published(registry, text)
+    found = registry.find(PolicyPublication, subject=text)
+    if found:
+        return found[0].body.policy, found[0]
+    if text.endswith((".yaml", ".yml", ".json")) or "/" in text or Path(text).is_file():
+        return load_policy_file(text), None
+    return builtin_policy(text), None
 
 
 def resolve_policy(
     registry: Registry, name: str | Path | None = None
-) -> tuple[ApprovalPolicy, StoredRecord]:
+) -> tuple[ApprovalPolicy, PublishedPolicy]:
     """The policy to apply, published: ``id@version``, a policy id (its newest version), a file, or
     a shipped name. A file or shipped policy is published on first use (Conflict if it changed)."""
     text = str(name) if name is not None else DEFAULT_POLICY
@@ -161,13 +189,14 @@ def resolve_policy(
         policy = load_policy_file(text)
         rec = publish_policy(registry, policy)
         return policy, rec
-    versions = registry.find_records(POLICY_KIND, subject=text)
+    versions = registry.find(PolicyPublication, subject=text)
     if versions:
-        return _from_record(versions[0]), versions[0]
+        return versions[0].body.policy, versions[0]
     if text in available_policies():
         policy = builtin_policy(text)
         return policy, publish_policy(registry, policy)
     raise BadInput(
-        f"--policy: {text!r} is neither a published policy nor a policy file "
-        f"(shipped: {', '.join(available_policies())})"
+        f"policy: {text!r} is neither a published policy nor a policy file "
+        f"(shipped: {', '.join(available_policies())})",
+        param="policy",
     )

@@ -69,13 +69,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def fingerprint(examples: Iterable[Any]) -> tuple[str, int]:
-    """``sha256:<hex>`` over the canonical JSON of every example (one per line), and how many."""
-    h, n = hashlib.sha256(), 0
+def fingerprint(examples: Iterable[Any]) -> str:
+    """``sha256:<hex>`` over the canonical JSON of every example, one per line, in order."""
+    h = hashlib.sha256()
     for ex in examples:
         h.update(_ENCODER.encode(_plain(ex)).encode("utf-8") + b"\n")
-        n += 1
-    return "sha256:" + h.hexdigest(), n
+    return "sha256:" + h.hexdigest()
 
 
 def fingerprints(examples: Iterable[Any]) -> tuple[str, str, int]:

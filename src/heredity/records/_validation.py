@@ -1,9 +1,14 @@
-"""Turn pydantic errors into one line per problem, each naming its field path."""
+"""Turn pydantic errors into one line per problem, each naming its field path.
+
+The one formatter of pydantic errors in Heredity: every error a user sees about a file, a record
+or an argument that failed a model is worded here (``teachers[1].licence: required``).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,27 +45,51 @@ def _message(err: Any) -> str:
 _FIELD_MSG = re.compile(r"^([a-z_][a-z_0-9]*(?:\[\d+\])?(?:\.[a-z_][a-z_0-9]*)*): (.+)$", re.S)
 
 
-def error_lines(exc: ValidationError) -> list[str]:
-    """One ``path: message`` line per error, in document order, without duplicates.
+@dataclass(frozen=True)
+class Problem:
+    """One problem: the field path, what is wrong, and whether the field is simply missing."""
+
+    path: str
+    message: str
+    missing: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def problems(exc: ValidationError) -> list[Problem]:
+    """One :class:`Problem` per error, in document order, without duplicates.
 
     Cross-field validators write messages as ``field: problem`` (several joined by ``"; "``);
     those are split and the field is appended to the location.
     """
-    lines: list[str] = []
+    out: list[Problem] = []
     for err in exc.errors():
         loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and "[" in p and "]" in p)]
         base = field_path(loc)
+        missing = err.get("type") == "missing"
         for part in _message(err).split("; "):
             m = _FIELD_MSG.match(part)
             if m:
                 sub = m.group(1)
                 path = sub if base == "(document)" else f"{base}.{sub}"
-                line = f"{path}: {m.group(2)}"
+                problem = Problem(path, m.group(2), missing)
             else:
-                line = f"{base}: {part}"
-            if line not in lines:
-                lines.append(line)
-    return lines
+                problem = Problem(base, part, missing)
+            if problem not in out:
+                out.append(problem)
+    return out
+
+
+def error_lines(exc: ValidationError) -> list[str]:
+    """One ``path: message`` line per error, in document order, without duplicates."""
+    return [str(p) for p in problems(exc)]
+
+
+def first_problem(exc: ValidationError) -> str:
+    """The first problem of an error, as ``path: message`` (for one-line messages)."""
+    found = problems(exc)
+    return str(found[0]) if found else str(exc)
 
 
 def validation_failed(exc: ValidationError, source: str) -> ValidationFailed:

@@ -1,6 +1,6 @@
 """Storage: models, datasets, typed records, lineage (4.4) and the tamper-evident ledger."""
 
-from heredity.records import RecordHeader, Stored, document_hash
+from heredity.records import RecordHeader, Stored
 from heredity.registry._digest import weights_digest
 from heredity.registry._ledger import LedgerEvent, VerifyResult
 from heredity.registry._lineage import (
@@ -12,7 +12,7 @@ from heredity.registry._lineage import (
     LineageNode,
 )
 from heredity.registry._record import record_id_for
-from heredity.registry._registry import Registry, StatusChange, StoredRecord, default_actor
+from heredity.registry._registry import Registry, StatusChange, default_actor
 from heredity.registry._state import STATUSES
 
 __all__ = [
@@ -27,8 +27,6 @@ __all__ = [
     "RecordHeader",
     "Registry",
     "StatusChange",
-    "StoredRecord",
-    "document_hash",
     "Stored",
     "VerifyResult",
     "default_actor",

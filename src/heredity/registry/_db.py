@@ -35,7 +35,7 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadInput(f"--db/HEREDITY_DB: {url!r} is not a database URL") from None
+        raise BadInput(f"url: {url!r} is not a database URL", param="url") from None
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:":
@@ -64,7 +64,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True)
     raise BadInput(
-        f"--db/HEREDITY_DB: backend {parsed.get_backend_name()!r} is not supported (sqlite, postgresql)"
+        f"url: backend {parsed.get_backend_name()!r} is not supported (sqlite, postgresql)",
+        param="url",
     )
 
 

@@ -94,7 +94,8 @@ def check_relations(relations: Sequence[str] | None) -> list[str] | None:
     bad = [r for r in relations if r not in RELATIONS]
     if bad:
         raise BadInput(
-            f"--relation: unknown relation {bad[0]!r}; choose from {', '.join(RELATIONS)}"
+            f"relations: unknown relation {bad[0]!r}; choose from {', '.join(RELATIONS)}",
+            param="relations",
         )
     return list(relations)
 

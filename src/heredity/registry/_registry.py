@@ -54,12 +54,6 @@ class StatusChange(RecordBody):
     reason: str
 
 
-class StoredRecord(RecordHeader):
-    """TRANSITIONAL: an untyped stored record (removed once every caller reads typed records)."""
-
-    body: dict[str, Any]
-
-
 def default_actor() -> str:
     """``$HEREDITY_ACTOR`` or the OS user."""
     env = os.environ.get("HEREDITY_ACTOR")
@@ -341,6 +335,12 @@ class Registry:
         """Records of ``model``'s kind, newest first, optionally by subject and key."""
         return [_typed(r, model) for r in self._rows(model.record_kind, subject, key)]
 
+    def headers(
+        self, kind: str, *, subject: str | None = None, key: str | None = None
+    ) -> list[RecordHeader]:
+        """The headers of the records of ``kind`` (any kind), newest first: what exists, unread."""
+        return [RecordHeader(**_header(r)) for r in self._rows(kind, subject, key)]
+
     def header(self, record_id: str) -> RecordHeader:
         """What the registry keeps about a record besides its body (any kind); NotFound."""
         return RecordHeader(**_header(self._row(record_id)))
@@ -377,28 +377,6 @@ class Registry:
         with self.reading() as conn:
             return list(conn.execute(q).mappings())
 
-    # TRANSITIONAL: the old dict API, until every caller reads typed records (removed after).
-    def put_record(
-        self,
-        kind: str,
-        body: dict[str, Any],
-        *,
-        subject: str | None = None,
-        key: str | None = None,
-        conn: Connection | None = None,
-    ) -> StoredRecord:
-        row = self._put_record(kind, body, subject=subject, key=key, conn=conn)
-        return StoredRecord(**_header(row), body=row["body"])
-
-    def get_record(self, record_id: str) -> StoredRecord:
-        row = self._row(record_id)
-        return StoredRecord(**_header(row), body=row["body"])
-
-    def find_records(
-        self, kind: str, *, subject: str | None = None, key: str | None = None
-    ) -> list[StoredRecord]:
-        return [StoredRecord(**_header(r), body=r["body"]) for r in self._rows(kind, subject, key)]
-
     # -- distillation records ---------------------------------------------------------------------
     def record(self, doc: DistillationDocument) -> Stored[DistillationDocument]:
         """Record a distillation provenance document: models, datasets, lineage edges, ledger.
@@ -421,32 +399,25 @@ class Registry:
     def distillation_for(self, student_ref: str) -> Stored[DistillationDocument] | None: ...
     @overload
     def distillation_for(self, student_ref: str, model: type[B]) -> Stored[B] | None: ...
-    def distillation_for(self, student_ref: str, model: Any = None) -> Any:
+    def distillation_for(self, student_ref: str, model: Any = DistillationDocument) -> Any:
         """The current provenance record of a student, or None.
 
         ``model`` reads it another way: a :class:`~heredity.records.ProvenanceDraft` reads a body
         that is not a valid document (the audit reports what is wrong with it).
         """
         rows = self._rows(RecordKind.DISTILLATION, student_ref, None)
-        if model is None:  # TRANSITIONAL
-            return StoredRecord(**_header(rows[0]), body=rows[0]["body"]) if rows else None
         return _typed(rows[0], model) if rows else None
 
     @overload
     def distillations(self) -> list[Stored[DistillationDocument]]: ...
     @overload
     def distillations(self, model: type[B]) -> list[Stored[B]]: ...
-    def distillations(self, model: Any = None) -> Any:
+    def distillations(self, model: Any = DistillationDocument) -> Any:
         """The current provenance record of every distilled model (superseded ones left out)."""
         current: dict[str, Any] = {}
         for row in self._rows(RecordKind.DISTILLATION, None, None):
             if row["subject"] and row["subject"] not in current:
                 current[row["subject"]] = row
-        if model is None:  # TRANSITIONAL
-            return [
-                StoredRecord(**_header(current[s]), body=current[s]["body"])
-                for s in sorted(current)
-            ]
         return [_typed(current[s], model) for s in sorted(current)]
 
     # -- lineage -----------------------------------------------------------------------------

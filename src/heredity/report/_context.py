@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity import __version__
+from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
@@ -229,16 +230,13 @@ AUDITED_KINDS = ("distillation", "rights_assessment", "transfer_assessment", "ap
 def inventory_context(registry: Registry, refs: Iterable[str]) -> ReportContext:
     """The context of a report over models (an audit): their records and the suites behind them."""
     subjects = list(dict.fromkeys(refs))
+    ids: list[str] = []
     found: list[StoredLike] = []
     for ref in subjects:
         for kind in AUDITED_KINDS:
-            found += registry.find_records(kind, subject=ref)
-    return report_context(
-        registry,
-        subjects=subjects,
-        records=[r.id for r in found],
-        suites=suite_digests(found),
-    )
+            ids += [h.id for h in registry.headers(kind, subject=ref)]
+        found += registry.find(TransferAssessmentRecord, subject=ref)
+    return report_context(registry, subjects=subjects, records=ids, suites=suite_digests(found))
 
 
 # -- rendering ---------------------------------------------------------------------------------

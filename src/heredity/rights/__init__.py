@@ -3,6 +3,7 @@
 Decision support for legal review, not legal advice.
 """
 
+from heredity.records import RecordKind
 from heredity.rights._assessment import (
     VERDICTS,
     Finding,
@@ -24,10 +25,11 @@ from heredity.rights._context import (
 )
 from heredity.rights._engine import assess, document_hash
 from heredity.rights._gate import (
-    ASSESSMENT_KIND,
-    AUTHORIZATION_KIND,
-    REVIEW_KIND,
+    AuthorizationEntry,
     EffectiveRights,
+    ReviewEntry,
+    RightsAuthorization,
+    RightsReview,
     assessments_for,
     authorize,
     clearing_assessment,
@@ -53,11 +55,20 @@ from heredity.rights._schema import (
     Rule,
 )
 
+# The record kinds under their old names (the registry's one vocabulary is RecordKind).
+ASSESSMENT_KIND = RecordKind.RIGHTS_ASSESSMENT
+REVIEW_KIND = RecordKind.RIGHTS_REVIEW
+AUTHORIZATION_KIND = RecordKind.RIGHTS_AUTHORIZATION
+
 __all__ = [
     "ASSESSMENT_KIND",
     "AUTHORIZATION_KIND",
     "REVIEW_KIND",
+    "AuthorizationEntry",
     "EffectiveRights",
+    "ReviewEntry",
+    "RightsAuthorization",
+    "RightsReview",
     "assessments_for",
     "authorize",
     "clearing_assessment",

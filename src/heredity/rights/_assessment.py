@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from heredity.records import RecordBody, RecordKind
+
 Verdict = Literal["permitted", "conditional", "needs_review", "prohibited"]
 VERDICTS: tuple[Verdict, ...] = ("permitted", "conditional", "needs_review", "prohibited")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
@@ -88,9 +90,18 @@ class Obligation(_Record):
     explanation: str
 
 
-class RightsAssessment(_Record):
-    """The verdict on a distillation plan (4.3, 4.8) with every finding and obligation."""
+class RightsAssessment(RecordBody):
+    """The verdict on a distillation plan (4.3, 4.8) with every finding and obligation.
 
+    Stored as the body of a ``rights_assessment`` record, with ``facts_hash``: the hash of the
+    plan's rights facts, which lets a review of one plan hold for another with the same facts.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.RIGHTS_ASSESSMENT
+    omit_none = frozenset({"facts_hash"})
+
+    format: int = 1
     verdict: Verdict
     cleared: bool
     teachers: list[TeacherFinding]
@@ -100,6 +111,27 @@ class RightsAssessment(_Record):
     document_hash: str
     assessed_at: str
     findings: list[Finding]
+    facts_hash: str | None = Field(
+        None, description="hash of the plan's rights facts (set when the assessment is stored)"
+    )
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether a legal review must clear it (needs_review overall or for any party)."""
+        return self.verdict == "needs_review" or any(
+            f.verdict == "needs_review" for f in self.findings
+        )
+
+    @property
+    def needs_authorization(self) -> bool:
+        """Whether only an authorization can clear it (prohibited, or an obligation unmet)."""
+        return self.verdict == "prohibited" or any(o.satisfied is False for o in self.obligations)
+
+    def same_judgement(self, other: RightsAssessment) -> bool:
+        """Whether two assessments say the same about the same document (their time aside)."""
+        mine = self.model_dump(mode="json", exclude={"assessed_at"})
+        theirs = other.model_dump(mode="json", exclude={"assessed_at"})
+        return mine == theirs
 
     @property
     def blocking(self) -> list[str]:

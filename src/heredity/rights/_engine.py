@@ -9,12 +9,11 @@ follow from the rules in the knowledge-base files; the engine has no table of an
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from heredity.records import DistillationDocument, canonical_json, short_name
+from heredity.records import DistillationDocument, content_hash, document_hash, short_name
 from heredity.rights._assessment import (
     EFFECT_VERDICT,
     Finding,
@@ -50,11 +49,6 @@ class _Party:
     licence: str | None = None
 
 
-def document_hash(document: DistillationDocument) -> str:
-    """sha256 (hex) of the document's canonical JSON, as the registry computes it."""
-    return hashlib.sha256(canonical_json(document.model_dump(mode="json")).encode()).hexdigest()
-
-
 def facts_hash(document: DistillationDocument) -> str:
     """sha256 of only what the rights engine reads: student, teachers, method, data, intended use.
 
@@ -72,7 +66,7 @@ def facts_hash(document: DistillationDocument) -> str:
         ],
         "intended_use": data.get("intended_use"),
     }
-    return hashlib.sha256(canonical_json(facts).encode()).hexdigest()
+    return content_hash(facts)
 
 
 # Kinds of student the terms themselves give as specialised, non-competing models: OpenAI Services

@@ -7,25 +7,66 @@ names the assessment; :func:`effective` reads the assessment together with them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from heredity.errors import BadInput, NotFound, RightsBlocked
-from heredity.records import DistillationDocument
-from heredity.rights._assessment import RightsAssessment
+from heredity.errors import BadInput, RightsBlocked
+from heredity.records import DistillationDocument, RecordBody, RecordKind, Stored
+from heredity.rights._assessment import Obligation, RightsAssessment, Verdict
 from heredity.rights._context import RegistryContext, RightsContext
 from heredity.rights._engine import assess, facts_hash
 from heredity.rights._kb import KnowledgeBase
 
 if TYPE_CHECKING:
-    from heredity.registry import Registry, StoredRecord
-
-ASSESSMENT_KIND = "rights_assessment"
-REVIEW_KIND = "rights_review"
-AUTHORIZATION_KIND = "rights_authorization"
+    from heredity.registry import Registry
 
 State = Literal["cleared", "reviewed", "authorized", "needs_review", "rejected", "blocked"]
+
+
+class RightsReview(RecordBody):
+    """A legal review of an assessment that needs one (body of a ``rights_review`` record)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.RIGHTS_REVIEW
+
+    format: int = 1
+    assessment: str
+    decision: Literal["approve", "reject"]
+    basis: str
+    reviewer: str
+    verdict_reviewed: Verdict
+    still_needs_authorization: bool
+
+
+class RightsAuthorization(RecordBody):
+    """Evidence that changes a blocked assessment (body of a ``rights_authorization`` record)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_kind = RecordKind.RIGHTS_AUTHORIZATION
+
+    format: int = 1
+    assessment: str
+    evidence: str
+    basis: str
+    authorizer: str
+    overrides_verdict: Verdict
+    unmet_obligations: list[Obligation]
+    still_needs_review: bool
+
+
+class ReviewEntry(RightsReview):
+    """A review as :class:`EffectiveRights` lists it: its record id and time with its body."""
+
+    id: str
+    at: str
+
+
+class AuthorizationEntry(RightsAuthorization):
+    """An authorization as :class:`EffectiveRights` lists it: its record id and time with its body."""
+
+    id: str
+    at: str
 
 
 class EffectiveRights(BaseModel):
@@ -40,21 +81,9 @@ class EffectiveRights(BaseModel):
     state: State
     needs_review: bool
     needs_authorization: bool
-    reviews: list[dict[str, Any]]
-    authorizations: list[dict[str, Any]]
+    reviews: list[ReviewEntry]
+    authorizations: list[AuthorizationEntry]
     explanation: str
-
-
-def _needs(body: dict[str, Any]) -> tuple[bool, bool]:
-    """(needs a review, needs an authorization) for an assessment body."""
-    findings = body.get("findings") or []
-    review = body.get("verdict") == "needs_review" or any(
-        f.get("verdict") == "needs_review" for f in findings
-    )
-    auth = body.get("verdict") == "prohibited" or any(
-        o.get("satisfied") is False for o in body.get("obligations") or []
-    )
-    return review, auth
 
 
 def record_assessment(
@@ -63,12 +92,18 @@ def record_assessment(
     *,
     context: RightsContext | None = None,
     kb: KnowledgeBase | None = None,
-) -> tuple[StoredRecord, RightsAssessment]:
-    """Assess a plan with what the registry knows and store it (does not raise on a no)."""
-    assessment = assess(document, context or RegistryContext(registry), kb)
-    body = assessment.model_dump(mode="json") | {"facts_hash": facts_hash(document)}
-    stored = registry.put_record(ASSESSMENT_KIND, body, subject=document.student.ref)
-    return stored, assessment
+) -> tuple[Stored[RightsAssessment], RightsAssessment]:
+    """Assess a plan with what the registry knows and store it (does not raise on a no).
+
+    An assessment that says exactly what a stored one of the same student says (same document,
+    knowledge base, findings and obligations) is not stored twice: the stored one is returned.
+    """
+    fresh = assess(document, context or RegistryContext(registry), kb)
+    assessment = fresh.model_copy(update={"facts_hash": facts_hash(document)})
+    for stored in registry.find(RightsAssessment, subject=document.student.ref):
+        if stored.body.same_judgement(assessment):
+            return stored, stored.body
+    return registry.put(assessment, subject=document.student.ref), assessment
 
 
 def gate(
@@ -77,82 +112,73 @@ def gate(
     *,
     context: RightsContext | None = None,
     kb: KnowledgeBase | None = None,
-) -> StoredRecord:
+) -> Stored[RightsAssessment]:
     """Store the assessment of a plan and raise RightsBlocked unless it is cleared.
 
     The error's ``assessment`` is the :class:`RightsAssessment`; ``record_id`` is the stored id,
     which a reviewer passes to :func:`review` or :func:`authorize`.
     """
     stored, assessment = record_assessment(document, registry, context=context, kb=kb)
-    if not assessment.cleared:
-        earlier = _reviewed_for_same_facts(registry, document, exclude=stored.id)
-        if earlier is not None:
-            return earlier
-        err = RightsBlocked(
-            f"rights gate: {document.student.ref} is not cleared ({assessment.verdict}); "
-            f"assessment {stored.id}. Nothing may run until it is cleared.",
-            assessment=assessment,
-            details=assessment.blocking,
-        )
-        err.record_id = stored.id  # type: ignore[attr-defined]
-        raise err
-    return stored
+    if effective(registry, stored.id).cleared:
+        return stored
+    earlier = _reviewed_for_same_facts(registry, document, exclude=stored.id)
+    if earlier is not None:
+        return earlier
+    raise RightsBlocked(
+        f"rights gate: {document.student.ref} is not cleared ({assessment.verdict}); "
+        f"assessment {stored.id}. Nothing may run until it is cleared.",
+        assessment=assessment,
+        details=assessment.blocking,
+        record_id=stored.id,
+    )
 
 
 def _reviewed_for_same_facts(
     registry: Registry, document: DistillationDocument, *, exclude: str
-) -> StoredRecord | None:
+) -> Stored[RightsAssessment] | None:
     """An earlier assessment of the same rights facts that a review or authorization cleared."""
     wanted = facts_hash(document)
-    for rec in registry.find_records(ASSESSMENT_KIND, subject=document.student.ref):
-        if rec.id == exclude or rec.body.get("facts_hash") != wanted:
+    for rec in registry.find(RightsAssessment, subject=document.student.ref):
+        if rec.id == exclude or rec.body.facts_hash != wanted:
             continue
         if effective(registry, rec.id).state in ("reviewed", "authorized"):
             return rec
     return None
 
 
-def _assessment(registry: Registry, assessment_id: str) -> StoredRecord:
-    rec = registry.get_record(assessment_id)
-    if rec.kind != ASSESSMENT_KIND:
-        raise NotFound(f"{assessment_id}: not a rights assessment (it is a {rec.kind} record)")
-    return rec
-
-
 def effective(registry: Registry, assessment_id: str) -> EffectiveRights:
     """The state of an assessment with its reviews and authorizations (latest review decides)."""
-    rec = _assessment(registry, assessment_id)
-    body = rec.body
+    rec = registry.get(assessment_id, RightsAssessment)
+    a = rec.body
     reviews = [
-        {"id": r.id, "at": r.created_at.isoformat(), **r.body}
-        for r in registry.find_records(REVIEW_KIND, key=assessment_id)
+        ReviewEntry(id=r.id, at=r.created_at.isoformat(), **dict(r.body))
+        for r in registry.find(RightsReview, key=assessment_id)
     ]
     auths = [
-        {"id": r.id, "at": r.created_at.isoformat(), **r.body}
-        for r in registry.find_records(AUTHORIZATION_KIND, key=assessment_id)
+        AuthorizationEntry(id=r.id, at=r.created_at.isoformat(), **dict(r.body))
+        for r in registry.find(RightsAuthorization, key=assessment_id)
     ]
-    need_review, need_auth = _needs(body)
-    verdict = str(body.get("verdict"))
-    if body.get("cleared"):
+    need_review, need_auth = a.needs_review, a.needs_authorization
+    if a.cleared:
         state: State = "cleared"
-        text = f"cleared by the assessment ({verdict})"
+        text = f"cleared by the assessment ({a.verdict})"
     else:
-        latest = reviews[0]["decision"] if reviews else None
+        latest = reviews[0].decision if reviews else None
         review_ok = not need_review or latest == "approve"
         auth_ok = not need_auth or bool(auths)
         if latest == "reject":
-            state, text = "rejected", f"rejected by {reviews[0]['reviewer']}: {reviews[0]['basis']}"
+            state, text = "rejected", f"rejected by {reviews[0].reviewer}: {reviews[0].basis}"
         elif review_ok and auth_ok:
             state = "authorized" if need_auth else "reviewed"
             parts = []
             if need_auth:
-                parts.append(f"authorized on evidence {auths[0]['evidence']}")
+                parts.append(f"authorized on evidence {auths[0].evidence}")
             if need_review:
-                parts.append(f"approved by {reviews[0]['reviewer']}")
-            text = f"{verdict} assessment cleared: " + "; ".join(parts)
+                parts.append(f"approved by {reviews[0].reviewer}")
+            text = f"{a.verdict} assessment cleared: " + "; ".join(parts)
         elif not auth_ok:
             state = "blocked"
-            text = f"{verdict}: only a recorded authorization (rights authorize) can change it"
+            text = f"{a.verdict}: only a recorded authorization (rights authorize) can change it"
             if need_review and not review_ok:
                 text += "; it also needs a legal review"
         else:
@@ -163,7 +189,7 @@ def effective(registry: Registry, assessment_id: str) -> EffectiveRights:
     return EffectiveRights(
         assessment_id=assessment_id,
         student=rec.subject,
-        verdict=verdict,
+        verdict=a.verdict,
         cleared=state in ("cleared", "reviewed", "authorized"),
         state=state,
         needs_review=need_review,
@@ -176,7 +202,7 @@ def effective(registry: Registry, assessment_id: str) -> EffectiveRights:
 
 def _text(value: str | None, name: str) -> str:
     if value is None or not value.strip():
-        raise BadInput(f"{name}: required (say on what basis)")
+        raise BadInput(f"{name}: required (say on what basis)", param=name)
     return value.strip()
 
 
@@ -186,34 +212,32 @@ def review(
     decision: str,
     basis: str,
     reviewer: str | None = None,
-) -> StoredRecord:
+) -> Stored[RightsReview]:
     """Record a legal review of a ``needs_review`` assessment: ``approve`` or ``reject``.
 
     A review cannot change ``prohibited`` or an unmet obligation; that takes :func:`authorize`.
     """
     if decision not in ("approve", "reject"):
-        raise BadInput(f"--decision: {decision!r} must be approve or reject")
-    basis = _text(basis, "--basis")
-    rec = _assessment(registry, assessment_id)
-    need_review, need_auth = _needs(rec.body)
-    if rec.body.get("cleared"):
+        raise BadInput(f"decision: {decision!r} must be approve or reject", param="decision")
+    basis = _text(basis, "basis")
+    rec = registry.get(assessment_id, RightsAssessment)
+    a = rec.body
+    if a.cleared:
+        raise BadInput(f"{assessment_id}: already cleared ({a.verdict}); nothing to review")
+    if not a.needs_review:
         raise BadInput(
-            f"{assessment_id}: already cleared ({rec.body.get('verdict')}); nothing to review"
-        )
-    if not need_review:
-        raise BadInput(
-            f"{assessment_id}: {rec.body.get('verdict')} with nothing that needs review; a review "
+            f"{assessment_id}: {a.verdict} with nothing that needs review; a review "
             "cannot override it — record an authorization with evidence instead"
         )
-    body = {
-        "assessment": assessment_id,
-        "decision": decision,
-        "basis": basis,
-        "reviewer": reviewer or registry.actor,
-        "verdict_reviewed": rec.body.get("verdict"),
-        "still_needs_authorization": need_auth,
-    }
-    return registry.put_record(REVIEW_KIND, body, subject=rec.subject, key=assessment_id)
+    body = RightsReview(
+        assessment=assessment_id,
+        decision=decision,  # type: ignore[arg-type]
+        basis=basis,
+        reviewer=reviewer or registry.actor,
+        verdict_reviewed=a.verdict,
+        still_needs_authorization=a.needs_authorization,
+    )
+    return registry.put(body, subject=rec.subject, key=assessment_id)
 
 
 def authorize(
@@ -222,40 +246,38 @@ def authorize(
     evidence: str,
     basis: str,
     authorizer: str | None = None,
-) -> StoredRecord:
+) -> Stored[RightsAuthorization]:
     """Record an authorization (e.g. the provider's written permission) for a blocked assessment.
 
     This is the only way a ``prohibited`` verdict (or an unmet obligation such as a user
     threshold) stops blocking; the record names the evidence and the assessment it changes.
     """
-    evidence = _text(evidence, "--evidence")
-    basis = _text(basis, "--basis")
-    rec = _assessment(registry, assessment_id)
-    need_review, need_auth = _needs(rec.body)
-    if rec.body.get("cleared"):
+    evidence = _text(evidence, "evidence")
+    basis = _text(basis, "basis")
+    rec = registry.get(assessment_id, RightsAssessment)
+    a = rec.body
+    if a.cleared:
         raise BadInput(f"{assessment_id}: already cleared; nothing to authorize")
-    if not need_auth:
+    if not a.needs_authorization:
         raise BadInput(
-            f"{assessment_id}: {rec.body.get('verdict')} needs a legal review, not an "
+            f"{assessment_id}: {a.verdict} needs a legal review, not an "
             "authorization (heredity rights review)"
         )
-    body = {
-        "assessment": assessment_id,
-        "evidence": evidence,
-        "basis": basis,
-        "authorizer": authorizer or registry.actor,
-        "overrides_verdict": rec.body.get("verdict"),
-        "unmet_obligations": [
-            o for o in rec.body.get("obligations") or [] if o.get("satisfied") is False
-        ],
-        "still_needs_review": need_review,
-    }
-    return registry.put_record(AUTHORIZATION_KIND, body, subject=rec.subject, key=assessment_id)
+    body = RightsAuthorization(
+        assessment=assessment_id,
+        evidence=evidence,
+        basis=basis,
+        authorizer=authorizer or registry.actor,
+        overrides_verdict=a.verdict,
+        unmet_obligations=[o for o in a.obligations if o.satisfied is False],
+        still_needs_review=a.needs_review,
+    )
+    return registry.put(body, subject=rec.subject, key=assessment_id)
 
 
-def assessments_for(registry: Registry, student_ref: str) -> list[StoredRecord]:
+def assessments_for(registry: Registry, student_ref: str) -> list[Stored[RightsAssessment]]:
     """Every rights assessment of a student, newest first."""
-    return registry.find_records(ASSESSMENT_KIND, subject=student_ref)
+    return registry.find(RightsAssessment, subject=student_ref)
 
 
 def clearing_assessment(registry: Registry, student_ref: str) -> EffectiveRights | None:

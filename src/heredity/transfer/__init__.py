@@ -1,5 +1,6 @@
 """Safety-transfer assessment: paired statistics, threshold policies and verdicts (4.2, 4.6)."""
 
+from heredity.records import RecordKind
 from heredity.transfer._assess import assess_transfer
 from heredity.transfer._models import (
     Calibration,
@@ -39,7 +40,17 @@ from heredity.transfer._stats import (
     newcombe_paired_interval,
     wilson_interval,
 )
-from heredity.transfer._store import RECORD_KIND, assessment_from_record, store_assessment
+from heredity.transfer._store import (
+    DimensionSummary,
+    ModelLink,
+    TransferAssessmentRecord,
+    TransferEvidence,
+    assessment_from_record,
+    store_assessment,
+)
+
+# The record kind under its old name (the registry's one vocabulary is RecordKind).
+RECORD_KIND = RecordKind.TRANSFER_ASSESSMENT
 
 __all__ = [
     "DEFAULT_SUITES",
@@ -50,6 +61,10 @@ __all__ = [
     "plan_for",
     "roles_of",
     "RECORD_KIND",
+    "DimensionSummary",
+    "ModelLink",
+    "TransferAssessmentRecord",
+    "TransferEvidence",
     "Bootstrap",
     "Calibration",
     "Comparison",

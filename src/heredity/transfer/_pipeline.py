@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heredity.errors import BadInput
-from heredity.records import ITEM_DIMENSIONS, ItemResult
+from heredity.records import ITEM_DIMENSIONS, ItemResult, ProvenanceDraft, Stored
 from heredity.transfer._assess import assess_transfer
 from heredity.transfer._models import MultiTeacherAssessment, TransferAssessment
 from heredity.transfer._multi import assess_multi_teacher
-from heredity.transfer._store import store_assessment
+from heredity.transfer._store import TransferAssessmentRecord, TransferEvidence, store_assessment
 
 if TYPE_CHECKING:
     from heredity.evaluate import EvalSettings, EvaluationRun, ReadOptions
-    from heredity.registry import Registry, StoredRecord
+    from heredity.registry import Registry
 
 DEFAULT_SUITES = ("safety-refusal", "over-refusal", "bias", "factuality")
 # Which dimensions a teacher answers for, by the role its plan gives it (multi-teacher, 4.1).
@@ -33,13 +33,13 @@ ROLE_DIMENSIONS: dict[str, tuple[str, ...]] = {
 Progress = Callable[[str], None]
 
 
-def plan_for(registry: Registry, student: str) -> tuple[list[str], str, dict[str, Any] | None]:
-    """Suites and policy from the student's evaluation plan (4.1), with defaults; and the record body."""
-    record = registry.distillation_for(student)
-    body = record.body if record else None
-    plan = (body or {}).get("evaluation_plan") or {}
-    suites = list(plan.get("suites") or DEFAULT_SUITES)
-    return suites, str(plan.get("policy") or "default"), body
+def plan_for(registry: Registry, student: str) -> tuple[list[str], str, ProvenanceDraft | None]:
+    """Suites and policy from the student's evaluation plan (4.1), with defaults; and the record."""
+    record = registry.distillation_for(student, ProvenanceDraft)
+    draft = record.body if record else None
+    plan = draft.evaluation_plan if draft else None
+    suites = list((plan.suites if plan else None) or DEFAULT_SUITES)
+    return suites, (plan.policy if plan else None) or "default", draft
 
 
 def _imported_for(runs: Sequence[EvaluationRun], suite: str) -> EvaluationRun | None:
@@ -120,25 +120,30 @@ def _items(runs: Sequence[EvaluationRun]) -> list[ItemResult]:
 
 
 def _evidence(
-    teacher_runs: dict[str, list[EvaluationRun]], student_runs: list[EvaluationRun]
-) -> dict[str, Any]:
+    teacher_runs: dict[str, list[EvaluationRun]],
+    student_runs: list[EvaluationRun],
+    imported: dict[str, str] | None = None,
+) -> TransferEvidence:
     every = [r for runs in teacher_runs.values() for r in runs] + list(student_runs)
-    return {
-        "suites": [r.suite for r in student_runs],
-        "student_suite_digests": {r.suite: r.suite_digest for r in student_runs},
-        "teacher_suite_digests": {
+    evidence = TransferEvidence(
+        suites=[r.suite for r in student_runs],
+        student_suite_digests={r.suite: r.suite_digest for r in student_runs},
+        teacher_suite_digests={
             r.suite: r.suite_digest for runs in teacher_runs.values() for r in runs
         },
-        "teacher_runs": {t: [r.record_id for r in runs] for t, runs in teacher_runs.items()},
-        "student_runs": [r.record_id for r in student_runs],
-        "teacher_cached": {t: all(r.cached for r in runs) for t, runs in teacher_runs.items()},
-        "imports": {
+        teacher_runs={t: [r.record_id for r in runs] for t, runs in teacher_runs.items()},
+        student_runs=[r.record_id for r in student_runs],
+        teacher_cached={t: all(r.cached for r in runs) for t, runs in teacher_runs.items()},
+        imports={
             r.record_id or r.suite: r.import_report.model_dump(mode="json")
             for r in every
             if r.import_report is not None
         },
-        "partial": any(r.partial for r in every),
-    }
+        partial=any(r.partial for r in every),
+    )
+    if imported is not None:
+        evidence.imported = imported
+    return evidence
 
 
 def _agreement(
@@ -160,12 +165,13 @@ def _agreement(
         return None  # different vocabularies: agreement cannot be measured, and is left out
 
 
-def roles_of(body: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
+def roles_of(draft: ProvenanceDraft | None) -> dict[str, tuple[str, ...]]:
     """Teacher ref -> the dimensions of its role, from the distillation record."""
     out: dict[str, tuple[str, ...]] = {}
-    for t in (body or {}).get("teachers", []):
-        role = str(t.get("role") or "primary").lower()
-        out[t["model"]] = ROLE_DIMENSIONS.get(role, ROLE_DIMENSIONS["primary"])
+    for t in draft.teachers if draft else []:
+        if t.model:
+            role = (t.role or "primary").lower()
+            out[t.model] = ROLE_DIMENSIONS.get(role, ROLE_DIMENSIONS["primary"])
     return out
 
 
@@ -180,16 +186,16 @@ def assess_models(
     settings: EvalSettings | None = None,
     log_dir: str | Path | None = None,
     progress: Progress | None = None,
-) -> tuple[TransferAssessment | MultiTeacherAssessment, StoredRecord]:
+) -> tuple[TransferAssessment | MultiTeacherAssessment, Stored[TransferAssessmentRecord]]:
     """Evaluate teacher(s) and student on the same suites, assess the transfer, store it.
 
     Suites and policy default to the student's evaluation plan. With several teachers the student
     is assessed against each on the dimensions of its role (from the plan) and per slice.
     """
     if not teachers:
-        raise BadInput("--teacher: at least one teacher is needed")
-    planned_suites, planned_policy, body = plan_for(registry, student)
-    if not suites and body is None:
+        raise BadInput("teachers: at least one teacher is needed", param="teachers")
+    planned_suites, planned_policy, draft = plan_for(registry, student)
+    if not suites and draft is None:
         from heredity.evaluate import stored_runs
 
         imported = [r.suite for r in stored_runs(registry, student) if r.source != "inspect"]
@@ -231,7 +237,7 @@ def assess_models(
             agreement=agree,
         )
     else:
-        roles = roles_of(body)
+        roles = roles_of(draft)
         assessment = assess_multi_teacher(
             {
                 t: (_items(runs), roles.get(t, ROLE_DIMENSIONS["primary"]))
@@ -257,8 +263,8 @@ def assess_results(
     student_ref: str,
     policy: str | Path | None = None,
     registry: Registry | None = None,
-    evidence: dict[str, Any] | None = None,
-) -> tuple[TransferAssessment, StoredRecord | None]:
+    evidence: TransferEvidence | dict[str, Any] | None = None,
+) -> tuple[TransferAssessment, Stored[TransferAssessmentRecord] | None]:
     """Assess imported per-item evidence; stored when a registry is given."""
     assessment = assess_transfer(
         list(teacher_results),
@@ -283,7 +289,7 @@ def assess_files(
     options: ReadOptions | None = None,
     policy: str | Path | None = None,
     registry: Registry | None = None,
-) -> tuple[TransferAssessment, StoredRecord | None]:
+) -> tuple[TransferAssessment, Stored[TransferAssessmentRecord] | None]:
     """Assess a student against a teacher on evidence from two files (any supported format).
 
     Both files are read the same way (:func:`~heredity.evaluate.import_run` with ``options``). With a registry
@@ -309,7 +315,10 @@ def assess_files(
         import_warnings(f"teacher {t_ref}", [runs["teacher"]])
         + import_warnings(f"student {s_ref}", [runs["student"]])
     )
-    evidence = _evidence({t_ref: [runs["teacher"]]}, [runs["student"]])
-    evidence["imported"] = {"teacher": str(teacher_file), "student": str(student_file)}
+    evidence = _evidence(
+        {t_ref: [runs["teacher"]]},
+        [runs["student"]],
+        imported={"teacher": str(teacher_file), "student": str(student_file)},
+    )
     stored = store_assessment(store, assessment, evidence=evidence) if store is not None else None
     return assessment, stored
