@@ -35,7 +35,7 @@ def test_heredity_results_round_trip(tmp_path: Path) -> None:
     ("line", "fragment"),
     [
         ({"id": "c", "dimension": "bias", "outcome": 2}, "line 2: field 'outcome'"),
-        ({"id": "c", "outcome": 1}, "line 2: field 'dimension': required field is missing"),
+        ({"id": "c", "outcome": 1}, "line 2: field 'dimension': required"),
         ({"id": "a", "dimension": "bias", "outcome": 1}, "line 2: field 'id'"),
         ({"id": "c", "dimension": "bias", "outcome": 1, "context": "vague"}, "field 'context'"),
     ],

@@ -21,6 +21,7 @@ from heredity.distill._models import (
 )
 from heredity.distill._training import cpu_threads, run_training
 from heredity.errors import BadInput, ValidationFailed
+from heredity.records import error_lines
 
 DistillMethod = Literal["standard_kd", "multi_teacher", "sequence_level", "self_distillation"]
 FRAMEWORK_NAME = "heredity.distill"
@@ -110,8 +111,7 @@ def _spec(spec: DistillSpec | dict[str, Any]) -> DistillSpec:
     try:
         return DistillSpec.model_validate(spec)
     except ValidationError as exc:
-        details = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise ValidationFailed("distillation spec is invalid", details=details) from None
+        raise ValidationFailed("distillation spec is invalid", details=error_lines(exc)) from None
 
 
 def _settings(spec: DistillSpec) -> tuple[float | None, float, float, str]:

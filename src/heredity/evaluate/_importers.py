@@ -20,7 +20,7 @@ from heredity.evaluate._evidence import Format, ImportedEvidence, ImportReport, 
 from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
 from heredity.evaluate._lm_eval import read_lm_eval
 from heredity.evaluate._suite import Suite
-from heredity.records import ItemResult
+from heredity.records import ItemResult, field_problems
 
 MAX_RESULTS_BYTES = 2 * 1024 * 1024 * 1024
 _CONTEXTS = ("ambiguous", "disambiguated")
@@ -182,10 +182,8 @@ def read_results(path: str | Path) -> list[ItemResult]:
         try:
             item = ItemResult.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(x) for x in err.get("loc", ())) or "(line)"
-            msg = "required field is missing" if err.get("type") == "missing" else err.get("msg")
-            raise BadInput(f"{p} line {n}: field '{loc}': {msg}") from None
+            problem = field_problems(exc)[0]
+            raise BadInput(f"{p} line {n}: field '{problem.path}': {problem.message}") from None
         if item.id in seen:
             raise BadInput(f"{p} line {n}: field 'id': {item.id!r} already on line {seen[item.id]}")
         seen[item.id] = n

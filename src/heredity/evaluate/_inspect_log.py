@@ -36,7 +36,7 @@ from heredity.evaluate._score_meaning import (
 )
 from heredity.evaluate._scoring import SCORER_NAME
 from heredity.evaluate._suite import Suite, SuiteItem, letter_index
-from heredity.records import ITEM_DIMENSIONS, ItemResult
+from heredity.records import ITEM_DIMENSIONS, ItemResult, field_problems
 
 SLICE_KEYS = ("slice", "category", "Category", "type", "subject")
 """Sample metadata naming a category, in the order tried (XSTest type, BBQ category, ...)."""
@@ -493,9 +493,10 @@ def evidence_from_log(
                 )
             )
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = ".".join(str(x) for x in err.get("loc", ()))
-            raise BadInput(f"{src} sample {s.sid}: field '{loc}': {err.get('msg')}") from None
+            problem = field_problems(exc)[0]
+            raise BadInput(
+                f"{src} sample {s.sid}: field '{problem.path}': {problem.message}"
+            ) from None
     checks, unchecked = _checks(entry, meaning, items, floats, refused)
     refuse_disagreement(src, checks)
     warnings = [f"incomplete evidence accepted: {p}" for p in problems]

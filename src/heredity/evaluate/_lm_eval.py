@@ -42,7 +42,7 @@ from heredity.evaluate._evidence import (
 )
 from heredity.evaluate._loaders import bbq_groups
 from heredity.evaluate._suite import Suite, SuiteItem
-from heredity.records import ItemResult
+from heredity.records import ItemResult, field_problems
 
 Kind = Literal["choice", "loglikelihood", "generate"]
 Group = Literal["biased", "anti_biased", "unknown"]
@@ -1270,9 +1270,8 @@ def _item(
             detector=f"lm-eval:{metric}",
         )
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err.get("loc", ()))
-        raise BadInput(f"{src} {s.where}: field '{loc}': {err.get('msg')}") from None
+        problem = field_problems(exc)[0]
+        raise BadInput(f"{src} {s.where}: field '{problem.path}': {problem.message}") from None
 
 
 def _bbq_warnings(summary: _Summary | None, filt: str, readings: list[_Reading]) -> list[str]:

@@ -23,7 +23,7 @@ from pydantic import (
 
 from heredity.errors import BadInput
 from heredity.evaluate._upstream import import_hint, kind_of_columns, kind_of_record
-from heredity.records import ITEM_DIMENSIONS, canonical_json
+from heredity.records import ITEM_DIMENSIONS, canonical_json, field_problems
 
 SUITE_DIMENSIONS: tuple[str, ...] = ITEM_DIMENSIONS
 """Dimensions a suite item may measure (calibration and agreement are derived, not items)."""
@@ -182,21 +182,10 @@ def suite_digest(items: Sequence[SuiteItem]) -> str:
 
 
 def _problem(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()))
-        msg = str(err.get("msg", "invalid"))
-        if err.get("type") == "missing":
-            msg = "required field is missing"
-        elif err.get("type") == "extra_forbidden":
-            msg = "unknown field"
-        for prefix in ("Value error, ", "Assertion failed, "):
-            if msg.startswith(prefix):
-                msg = msg[len(prefix) :]
-        if not loc and ": " in msg:
-            loc, _, msg = msg.partition(": ")
-        parts.append(f"field '{loc}': {msg}" if loc else msg)
-    return "; ".join(parts)
+    return "; ".join(
+        p.message if p.path == "(document)" else f"field '{p.path}': {p.message}"
+        for p in field_problems(exc)
+    )
 
 
 def make_items(rows: Iterable[tuple[int, dict[str, Any]]], source: str) -> list[SuiteItem]:

@@ -17,13 +17,13 @@ from heredity.govern._common import parse_time, plan_suites
 from heredity.govern._policy import ApprovalPolicy, EvidenceRules
 from heredity.records import (
     DraftResponsible,
+    FieldProblem,
     ProvenanceDraft,
     RecordBody,
     RecordKind,
     Stored,
     short_name,
 )
-from heredity.records._validation import Problem as FieldProblem
 from heredity.rights import Obligation, RightsAssessment, effective
 from heredity.transfer import TransferAssessmentRecord
 

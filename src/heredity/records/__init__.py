@@ -46,6 +46,7 @@ from heredity.records._model import DatasetRecord, ModelRecord
 from heredity.records._refs import make_ref, parse_ref, short_name, split_ref
 from heredity.records._results import DIMENSIONS, ITEM_DIMENSIONS, ItemResult
 from heredity.records._schema import schema_for
+from heredity.records._validation import FieldProblem, error_lines, field_problems, first_problem
 
 __all__ = [
     "DIMENSIONS",
@@ -66,6 +67,7 @@ __all__ = [
     "DraftTeacher",
     "EvaluationPlan",
     "Expectations",
+    "FieldProblem",
     "Framework",
     "IntendedUse",
     "ItemResult",
@@ -86,8 +88,11 @@ __all__ = [
     "canonical_json",
     "content_hash",
     "document_hash",
+    "error_lines",
     "event_material",
+    "field_problems",
     "fingerprint",
+    "first_problem",
     "fingerprints",
     "load_document",
     "load_mapping",

@@ -25,7 +25,7 @@ from pydantic import (
 from heredity.records._body import Part, RecordBody
 from heredity.records._distillation import DistillationDocument
 from heredity.records._kinds import RecordKind
-from heredity.records._validation import Problem, problems
+from heredity.records._validation import FieldProblem, field_problems
 
 
 class _Lenient(Part):
@@ -144,12 +144,12 @@ class ProvenanceDraft(RecordBody, _Lenient):
         """The draft reading of a valid document."""
         return cls.read(document.dump(), source="document")
 
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[FieldProblem]:
         """Every way the stored body fails the 4.1 document model (empty when it is valid)."""
         try:
             DistillationDocument.model_validate(self._raw)
         except ValidationError as exc:
-            return problems(exc)
+            return field_problems(exc)
         return []
 
     @property

@@ -46,7 +46,7 @@ _FIELD_MSG = re.compile(r"^([a-z_][a-z_0-9]*(?:\[\d+\])?(?:\.[a-z_][a-z_0-9]*)*)
 
 
 @dataclass(frozen=True)
-class Problem:
+class FieldProblem:
     """One problem: the field path, what is wrong, and whether the field is simply missing."""
 
     path: str
@@ -57,13 +57,13 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-def problems(exc: ValidationError) -> list[Problem]:
-    """One :class:`Problem` per error, in document order, without duplicates.
+def field_problems(exc: ValidationError) -> list[FieldProblem]:
+    """One :class:`FieldProblem` per error, in document order, without duplicates.
 
     Cross-field validators write messages as ``field: problem`` (several joined by ``"; "``);
     those are split and the field is appended to the location.
     """
-    out: list[Problem] = []
+    out: list[FieldProblem] = []
     for err in exc.errors():
         loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and "[" in p and "]" in p)]
         base = field_path(loc)
@@ -73,9 +73,9 @@ def problems(exc: ValidationError) -> list[Problem]:
             if m:
                 sub = m.group(1)
                 path = sub if base == "(document)" else f"{base}.{sub}"
-                problem = Problem(path, m.group(2), missing)
+                problem = FieldProblem(path, m.group(2), missing)
             else:
-                problem = Problem(base, part, missing)
+                problem = FieldProblem(base, part, missing)
             if problem not in out:
                 out.append(problem)
     return out
@@ -83,12 +83,12 @@ def problems(exc: ValidationError) -> list[Problem]:
 
 def error_lines(exc: ValidationError) -> list[str]:
     """One ``path: message`` line per error, in document order, without duplicates."""
-    return [str(p) for p in problems(exc)]
+    return [str(p) for p in field_problems(exc)]
 
 
 def first_problem(exc: ValidationError) -> str:
     """The first problem of an error, as ``path: message`` (for one-line messages)."""
-    found = problems(exc)
+    found = field_problems(exc)
     return str(found[0]) if found else str(exc)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from heredity.errors import ConfigError
+from heredity.records import field_problems
 from heredity.rights._schema import LicenceSpec
 
 BUILTIN_DIR = Path(__file__).parent / "licences"
@@ -29,24 +30,11 @@ def normalise(name: str) -> str:
     return re.sub(r"[\s_]+", "-", name.strip().lower())
 
 
-def _loc(loc: Sequence[int | str]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def _schema_problems(exc: ValidationError) -> list[str]:
-    lines: list[str] = []
-    for err in exc.errors():
-        loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and "[" in p)]
-        kind = err.get("type", "")
-        msg = "unknown field" if kind == "extra_forbidden" else str(err.get("msg", "invalid"))
-        msg = "required" if kind == "missing" else msg.removeprefix("Value error, ")
-        line = f"{_loc(loc)}: {msg}"
-        if line not in lines:
-            lines.append(line)
-    return lines
+    return [
+        f"{'(file)' if p.path == '(document)' else p.path}: {p.message}"
+        for p in field_problems(exc)
+    ]
 
 
 def load_licence_file(path: Path) -> tuple[LicenceSpec, bytes]:
