@@ -170,8 +170,8 @@ def test_epochs_are_recorded_when_they_governed_the_run(registry: Registry, tmp_
     trainer = _trainer(tmp_path / "student", steps=-1, num_train_epochs=2)
     attach(trainer, _plan(), registry).train()
     body = registry.distillation_for("acme/tiny-student@1").body  # type: ignore[union-attr]
-    assert body["run"]["steps"] == 8 and body["run"]["epochs"] == 2.0
-    assert body["config"]["epochs"] == 2.0 and body["config"]["max_steps"] is None
+    assert body.run is not None and body.run.steps == 8 and body.run.epochs == 2.0
+    assert body.config.epochs == 2.0 and body.config.max_steps is None
 
 
 def test_plan_config_never_overrides_the_run(registry: Registry, tmp_path: Path) -> None:

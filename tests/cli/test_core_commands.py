@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from heredity.cli import main
-from heredity.registry import Registry
+from heredity.registry import Registry, StatusChange
 
 
 def run(db_url: str, *args: str) -> int:
@@ -165,3 +165,59 @@ def test_metacharacters_in_free_text_are_stored_verbatim(
     assert run(db_url, "show", "acme/support-1b@3", "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)["body"]["responsible"]["name"] == nasty
     assert run(db_url, "ledger", "verify") == 0
+
+
+def test_ledger_log_shows_the_newest_first(
+    db_url: str, examples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db_url, "record", str(examples / "standard-kd.yaml")) == 0
+    capsys.readouterr()
+    assert run(db_url, "ledger", "log", "--limit", "3", "--format", "json") == 0
+    newest = [e["seq"] for e in json.loads(capsys.readouterr().out)]
+    total = ledger_length(db_url)
+    assert newest == [total, total - 1, total - 2]
+    assert run(db_url, "ledger", "log", "--limit", "2", "--oldest-first", "--format", "json") == 0
+    assert [e["seq"] for e in json.loads(capsys.readouterr().out)] == [1, 2]
+
+
+def test_record_twice_says_nothing_was_written(
+    db_url: str, examples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = str(examples / "standard-kd.yaml")
+    assert run(db_url, "record", doc, "--format", "json") == 0
+    first = json.loads(capsys.readouterr().out)
+    length = ledger_length(db_url)
+    assert run(db_url, "record", doc, "--format", "json") == 0
+    again = json.loads(capsys.readouterr().out)
+    assert first["recorded"] is True and again == first | {"recorded": False}
+    assert ledger_length(db_url) == length
+    assert run(db_url, "record", doc) == 0
+    assert "already recorded" in capsys.readouterr().out
+
+
+def test_show_refuses_a_record_that_is_not_a_provenance_record(
+    db_url: str, examples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db_url, "record", str(examples / "standard-kd.yaml")) == 0
+    with Registry.open(db_url) as reg:
+        reg.set_model_status("acme/support-1b@3", "approved", "test")
+        (change,) = reg.find(StatusChange, subject="acme/support-1b@3")
+    capsys.readouterr()
+    assert run(db_url, "show", change.id) == 2
+    assert "not a distillation (it is a status change record)" in capsys.readouterr().err
+
+
+def test_errors_name_the_flag_the_user_typed(
+    db_url: str, examples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(db_url, "record", str(examples / "standard-kd.yaml")) == 0
+    capsys.readouterr()
+    ref = "acme/support-1b@3"
+    assert run(db_url, "lineage", ref, "--direction", "sideways") == 2
+    assert "--direction: 'sideways' must be up or down" in capsys.readouterr().err
+    assert run(db_url, "lineage", ref, "--relation", "cousin_of") == 2
+    assert "--relation: unknown relation 'cousin_of'" in capsys.readouterr().err
+    assert run(db_url, "actor", "add", "gina", "--role", "wizard") == 2
+    assert "--role: unknown role 'wizard'" in capsys.readouterr().err
+    assert main(["--db", "mysql://x/y", "ledger", "verify"]) == 2
+    assert "--db/HEREDITY_DB: backend 'mysql' is not supported" in capsys.readouterr().err
