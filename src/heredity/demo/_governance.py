@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from heredity.demo._cast import BLEND, SAFETY_AWARE, TASK_ONLY, TEACHER, Stage
 from heredity.errors import ApprovalRefused
 from heredity.registry import Registry
-
-if TYPE_CHECKING:
-    from heredity.demo._run import Demo
 
 APPROVERS = {"alice": "model_risk", "sam": "safety", "lee": "legal"}
 
 
-def _as(demo: Demo, actor: str) -> Registry:
+def _as(demo: Stage, actor: str) -> Registry:
     """The demo registry acting as another person (every write names its actor)."""
     return Registry(demo.registry.engine, actor=actor)
 
 
-def _approve_all(demo: Demo, request_id: str, reason: str) -> list[dict[str, Any]]:
+def _approve_all(demo: Stage, request_id: str, reason: str) -> list[dict[str, Any]]:
     from heredity.govern import approval_state, decide
 
     outcomes: list[dict[str, Any]] = []
@@ -36,7 +34,7 @@ def _approve_all(demo: Demo, request_id: str, reason: str) -> list[dict[str, Any
     return outcomes
 
 
-def _policy(demo: Demo) -> str:
+def _policy(demo: Stage) -> str:
     """The organisation's approval policy for edge students: the shipped default, but the suites
     required are those of each student's evaluation plan (the toy world's held-out suite)."""
     import yaml
@@ -60,7 +58,7 @@ def _policy(demo: Demo) -> str:
     return "acme-edge@1"
 
 
-def _waive_inconclusive(demo: Demo, student: str, policy: str) -> None:
+def _waive_inconclusive(demo: Stage, student: str, policy: str) -> None:
     """The safety reviewer waives dimensions the toy suites are too small to decide — never a breach."""
     from heredity.govern import waive_transfer
     from heredity.transfer import TransferAssessmentRecord
@@ -81,8 +79,7 @@ def _waive_inconclusive(demo: Demo, student: str, policy: str) -> None:
             demo.say(f"  sam (safety) waived the inconclusive {', '.join(open_)} of {student}")
 
 
-def run_governance(demo: Demo) -> None:
-    from heredity.demo._run import BLEND, SAFETY_AWARE, TASK_ONLY, TEACHER
+def run_governance(demo: Stage) -> None:
     from heredity.govern import (
         add_actor,
         approval_state,

@@ -22,17 +22,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.tree import Tree
 
+from heredity.demo._cast import API_STUDENT, BLEND, FLUENT, SAFETY_AWARE, SEQ, TASK_ONLY, TEACHER
 from heredity.demo._config import FULL, DemoConfig
+from heredity.demo._governance import run_governance
 from heredity.errors import RightsBlocked
 from heredity.registry import Registry
 
-TEACHER = "acme/toy-teacher@1"
-FLUENT = "acme/toy-fluent@1"
-TASK_ONLY = "acme/toy-task-only@1"
-SAFETY_AWARE = "acme/toy-safety-aware@1"
-BLEND = "acme/toy-blend@1"
-SEQ = "acme/toy-seq@1"
-API_STUDENT = "acme/toy-rival@1"
 # Scenario C's mix leans on the fluent teacher, as a team chasing helpfulness would.
 BLEND_WEIGHTS = (0.4, 0.6)
 
@@ -467,8 +462,6 @@ class Demo:
         return self.summary
 
     def governance(self) -> None:
-        from heredity.demo._governance import run_governance
-
         run_governance(self)
 
 
