@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
@@ -19,9 +19,7 @@ from heredity.evaluate._importers import import_evidence, results_from_log
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import Suite, get_suite
 from heredity.records import ItemResult, RecordBody, RecordKind
-
-if TYPE_CHECKING:
-    from heredity.registry import Registry
+from heredity.registry import Registry, weights_digest
 
 LOCAL_MODEL = "hf/local"
 DEFAULT_LOG_DIR = ".heredity/logs"
@@ -113,8 +111,6 @@ def _local_dir(path: Path) -> Path:
 
 
 def _digest(path: Path) -> str:
-    from heredity.registry import weights_digest
-
     return weights_digest(path)
 
 

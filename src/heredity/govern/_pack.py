@@ -17,6 +17,14 @@ from heredity.govern._common import html_page, html_table, utcnow
 from heredity.govern._evidence import TransferWaiver
 from heredity.govern._incidents import Incident, incident_view
 from heredity.records import ProvenanceDraft, RecordBody, Stored
+from heredity.report import (
+    assessment_context,
+    render_html,
+    report_context,
+    stamp_html,
+    stamp_json,
+    suite_digests,
+)
 from heredity.rights import RightsAssessment, effective, render_assessment
 from heredity.transfer import TransferAssessmentRecord
 
@@ -48,8 +56,6 @@ def _rec(r: Stored[Any]) -> dict[str, Any]:
 
 def _scorecard(rec: Stored[TransferAssessmentRecord], registry: Registry) -> tuple[str | None, str]:
     """The scorecard HTML of a stored transfer assessment, or None and why it cannot be made."""
-    from heredity.report import assessment_context, render_html
-
     try:
         assessment = rec.body.rebuild()
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
@@ -161,8 +167,6 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     ]
     ids |= {i["id"] for i in incidents}
     write("incidents.json", "incidents that reached this model", incidents)
-
-    from heredity.report import report_context, stamp_html, stamp_json, suite_digests
 
     ctx = report_context(
         registry, subjects=[ref], records=sorted(ids), suites=suite_digests([*evals, *transfers])

@@ -11,6 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heredity.errors import BadInput
+from heredity.evaluate import (
+    EvalSettings,
+    EvaluationRun,
+    ReadOptions,
+    agreement,
+    evaluate,
+    get_suite,
+    import_run,
+    stored_runs,
+)
 from heredity.records import ITEM_DIMENSIONS, ItemResult, ProvenanceDraft, Stored
 from heredity.transfer._assess import assess_transfer
 from heredity.transfer._models import MultiTeacherAssessment, TransferAssessment
@@ -18,7 +28,6 @@ from heredity.transfer._multi import assess_multi_teacher
 from heredity.transfer._store import TransferAssessmentRecord, TransferEvidence, store_assessment
 
 if TYPE_CHECKING:
-    from heredity.evaluate import EvalSettings, EvaluationRun, ReadOptions
     from heredity.registry import Registry
 
 DEFAULT_SUITES = ("safety-refusal", "over-refusal", "bias", "factuality")
@@ -44,8 +53,6 @@ def plan_for(registry: Registry, student: str) -> tuple[list[str], str, Provenan
 
 def _imported_for(runs: Sequence[EvaluationRun], suite: str) -> EvaluationRun | None:
     """The newest imported run of a suite (by its name, or by the content of a suite file)."""
-    from heredity.evaluate import get_suite
-
     digest: str | None
     try:
         digest = get_suite(suite).digest
@@ -70,8 +77,6 @@ def _run_all(
     progress: Progress | None,
 ) -> list[EvaluationRun]:
     """The model's runs on the suites: evidence already imported for it, else an evaluation."""
-    from heredity.evaluate import evaluate, stored_runs
-
     stored = stored_runs(registry, model)
     runs = []
     for suite in suites:
@@ -152,8 +157,6 @@ def _agreement(
     t, s = registry.find_model(teacher), registry.find_model(student)
     if not (t and s and t.path and s.path):
         return None
-    from heredity.evaluate import agreement, get_suite
-
     prompts: list[str] = []
     for run in runs:
         source = run.suite_source or run.suite
@@ -196,8 +199,6 @@ def assess_models(
         raise BadInput("teachers: at least one teacher is needed", param="teachers")
     planned_suites, planned_policy, draft = plan_for(registry, student)
     if not suites and draft is None:
-        from heredity.evaluate import stored_runs
-
         imported = [r.suite for r in stored_runs(registry, student) if r.source != "inspect"]
         if imported:
             planned_suites = list(dict.fromkeys(imported))
@@ -296,8 +297,6 @@ def assess_files(
     and both refs the imported runs and the assessment are stored; the assessment's warnings
     carry every import warning, incomplete evidence included.
     """
-    from heredity.evaluate import import_run
-
     t_ref = teacher_ref or str(teacher_file)
     s_ref = student_ref or str(student_file)
     store = registry if (registry is not None and teacher_ref and student_ref) else None
