@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity import __version__
+from heredity.records import RecordKind
 from heredity.transfer import TransferAssessmentRecord
 
 if TYPE_CHECKING:
@@ -196,9 +197,9 @@ def suite_digests(records: Iterable[StoredLike]) -> list[SuiteDigest]:
     entries: list[tuple[str, str | None, str]] = []
     for rec in records:
         body = _body(rec)
-        if rec.kind == "evaluation" and _text(body.get("suite")):
+        if rec.kind == RecordKind.EVALUATION and _text(body.get("suite")):
             entries.append((str(body["suite"]), _text(body.get("suite_digest")), rec.subject or ""))
-        elif rec.kind == "transfer_assessment":
+        elif rec.kind == RecordKind.TRANSFER_ASSESSMENT:
             entries += _evidence_entries(body)
     return _merge(entries)
 
@@ -224,7 +225,12 @@ def assessment_context(
 
 
 #: The kinds of record an audit reads for each model (its evidence for 8.1-8.5).
-AUDITED_KINDS = ("distillation", "rights_assessment", "transfer_assessment", "approval_request")
+AUDITED_KINDS = (
+    RecordKind.DISTILLATION,
+    RecordKind.RIGHTS_ASSESSMENT,
+    RecordKind.TRANSFER_ASSESSMENT,
+    RecordKind.APPROVAL_REQUEST,
+)
 
 
 def inventory_context(registry: Registry, refs: Iterable[str]) -> ReportContext:
