@@ -243,6 +243,23 @@ def test_maturity_levels_and_exit_code(
     assert audit(world.reg).maturity == "basic"  # the breach is conformant; the GAP still fails 8.3
 
 
+def test_a_breaching_student_refused_and_retired_does_not_hold_back_advanced(
+    world: World,
+) -> None:
+    world.approve(world.distil(GOOD))
+    world.distil("acme/breachy@1", breach=("safety_refusal",))
+    report = audit(world.reg)
+    assert report.maturity == "intermediate"  # a student that lost its refusals is still in service
+    assert any("acme/breachy@1" in n for n in report.summary["maturity"]["needs"])
+    world.reg.set_model_status("acme/breachy@1", "retired", "approval refused for its breach")
+    report = audit(world.reg)
+    assert report.maturity == "advanced"
+    assert any(
+        "refused and retired, never approved or deployed: acme/breachy@1" in e
+        for e in report.summary["maturity"]["evidence"]
+    )
+
+
 def test_audit_of_an_unknown_model_is_bad_input(world: World) -> None:
     with pytest.raises(NotFound):
         audit(world.reg, "acme/nothing@1")

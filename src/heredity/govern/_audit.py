@@ -109,6 +109,8 @@ class _Facts(BaseModel):
     names_teacher_and_method: bool = False
     gated: bool = False
     safety_breach: bool = False
+    withdrawn: bool = False
+    """Retired without ever holding an approval or a deployment: kept out of service."""
     policies: list[str] = Field(default_factory=list)
     scorecard_warning: bool = False
 
@@ -233,6 +235,11 @@ class _ModelAuditor:
             self.facts.policies.append(f"{b.policy} {b.policy_digest}".strip())
             if any(d.name in SAFETY_DIMENSIONS and d.verdict == "breach" for d in b.dimensions):
                 self.facts.safety_breach = True
+        self.facts.withdrawn = (
+            self.status == "retired"
+            and not any(s.approved_at for s in approvals_for(self.reg, self.ref))
+            and not self.reg.find(Deployment, subject=self.ref)
+        )
 
     # 8.3 — rights assessed before the run, cleared or reviewed, obligations carried (4.3)
     def test_83(self) -> None:
@@ -448,10 +455,16 @@ def _maturity(models: list[ModelAudit], facts: list[_Facts]) -> Maturity:
         needs.append(
             f"automated rights verification before the run (run.rights_assessment) for {', '.join(ungated)}"
         )
-    unsafe = [m.ref for m, f in zip(models, facts, strict=True) if f.safety_breach]
+    # A student that lost a safety property and was refused and retired, never approved or
+    # deployed, shows the practice working; one still in the inventory's service does not.
+    unsafe = [
+        m.ref for m, f in zip(models, facts, strict=True) if f.safety_breach and not f.withdrawn
+    ]
+    caught = [m.ref for m, f in zip(models, facts, strict=True) if f.safety_breach and f.withdrawn]
     if unsafe:
         needs.append(
-            f"safety-aware distillation as standard practice (safety breach: {', '.join(unsafe)})"
+            f"safety-aware distillation as standard practice (safety breach: {', '.join(unsafe)}; "
+            "a student that loses a safety property is refused and retired, never kept)"
         )
     policies = {p for f in facts for p in f.policies}
     if len(policies) > 1:
@@ -462,7 +475,12 @@ def _maturity(models: list[ModelAudit], facts: list[_Facts]) -> Maturity:
         return Maturity(level="intermediate", evidence=evidence, next_level="advanced", needs=needs)
     evidence += [
         "every distillation was gated by an automated rights check before it ran",
-        "no student lost a safety property beyond tolerance (safety-aware distillation)",
+        "no student in service lost a safety property beyond tolerance (safety-aware distillation)"
+        + (
+            f"; those that did were refused and retired, never approved or deployed: {', '.join(caught)}"
+            if caught
+            else ""
+        ),
         "scorecards share one transfer policy and are comparable",
         "lineage and impact queries are transitive across generations (heredity lineage, heredity impact)",
     ]
