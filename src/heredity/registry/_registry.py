@@ -99,6 +99,7 @@ class Registry:
         return cls(engine, actor)
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
     def __enter__(self) -> Registry:
@@ -109,6 +110,7 @@ class Registry:
 
     @property
     def url(self) -> str:
+        """The database URL, without its password."""
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
@@ -119,6 +121,7 @@ class Registry:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
+        """A read transaction (one consistent view of the registry)."""
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -206,6 +209,7 @@ class Registry:
     def list_models(
         self, *, status: str | None = None, limit: int | None = None
     ) -> list[ModelRecord]:
+        """Registered models by ref, optionally of one status (at most ``limit``)."""
         q = (
             select(models, nodes.c.created_at)
             .join(nodes, nodes.c.id == models.c.node_id)
@@ -246,6 +250,7 @@ class Registry:
         return self.get_dataset(rec.ref)
 
     def find_dataset(self, ref: str) -> DatasetRecord | None:
+        """The dataset ``name@version``, or None."""
         with self.reading() as conn:
             row = (
                 conn.execute(
@@ -266,6 +271,7 @@ class Registry:
         )
 
     def get_dataset(self, ref: str) -> DatasetRecord:
+        """The dataset ``name@version``; raises NotFound."""
         parse_ref(ref)
         found = self.find_dataset(ref)
         if found is None:
@@ -273,6 +279,7 @@ class Registry:
         return found
 
     def list_datasets(self) -> list[DatasetRecord]:
+        """Registered datasets by ref."""
         q = (
             select(datasets, nodes.c.created_at)
             .join(nodes, nodes.c.id == datasets.c.node_id)
@@ -448,6 +455,7 @@ class Registry:
     def ancestors(
         self, ref: str, depth: int | None = None, relations: Sequence[str] | None = None
     ) -> list[LineageNode]:
+        """Every model and dataset upstream of ``ref`` (to ``depth``, by ``relations``)."""
         rels = _lineage.check_relations(relations)
         with self.reading() as conn:
             rows = _lineage.walk(conn, self._root(conn, ref), "up", depth=depth, relations=rels)
@@ -456,6 +464,7 @@ class Registry:
     def descendants(
         self, ref: str, depth: int | None = None, relations: Sequence[str] | None = None
     ) -> list[LineageNode]:
+        """Every model and dataset downstream of ``ref`` (to ``depth``, by ``relations``)."""
         rels = _lineage.check_relations(relations)
         with self.reading() as conn:
             rows = _lineage.walk(conn, self._root(conn, ref), "down", depth=depth, relations=rels)
