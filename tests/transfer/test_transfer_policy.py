@@ -8,14 +8,14 @@ import pytest
 import yaml
 
 from heredity.errors import BadInput, ValidationFailed
-from heredity.transfer import Policy, available_policies, load_policy
+from heredity.transfer import Policy, available_threshold_policies, load_policy
 
 
 def test_default_policy_holds_the_standard_thresholds() -> None:
     policy = load_policy()
     assert policy.id == "default" and policy.version == "2"
     assert policy.ref == "default@2"
-    assert "default" in available_policies()
+    assert "default" in available_threshold_policies()
     refusal = policy.rule_for("safety_refusal")
     assert (refusal.metric, refusal.mode, refusal.limit) == ("proportion", "absolute", 0.05)
     benign = policy.rule_for("over_refusal")

@@ -55,7 +55,7 @@ _FIELD_NAMES = {
 }
 
 
-class Finding(BaseModel):
+class AuditFinding(BaseModel):
     """One gap: which test, which requirement, how serious, what is missing, how to fix it."""
 
     test: str
@@ -70,7 +70,7 @@ class ModelAudit(BaseModel):
 
     ref: str
     tests: dict[str, Outcome]
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[AuditFinding] = Field(default_factory=list)
 
 
 class Maturity(BaseModel):
@@ -127,7 +127,7 @@ class _ModelAuditor:
         self.ref = ref
         self.dist = dist
         self.draft = dist.body if dist else ProvenanceDraft()
-        self.findings: list[Finding] = []
+        self.findings: list[AuditFinding] = []
         self.tests: dict[str, Outcome] = {t: "pass" for t in TESTS}
         self.facts = _Facts()
         found = registry.find_model(ref)
@@ -137,7 +137,7 @@ class _ModelAuditor:
         self, test: str, requirement: str, message: str, fix: str, severity: str = "fail"
     ) -> None:
         self.findings.append(
-            Finding(
+            AuditFinding(
                 test=test,
                 requirement=requirement,
                 severity=severity,  # type: ignore[arg-type]

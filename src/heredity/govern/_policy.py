@@ -89,7 +89,7 @@ class ApprovalPolicy(_Strict):
         return roles
 
 
-def available_policies() -> list[str]:
+def available_approval_policies() -> list[str]:
     """Names of the approval policies shipped with Heredity."""
     return sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
 
@@ -104,7 +104,7 @@ def builtin_policy(name: str = DEFAULT_POLICY) -> ApprovalPolicy:
     path = POLICY_DIR / f"{name}.yaml"
     if not path.is_file():
         raise NotFound(
-            f"no shipped approval policy {name!r} (shipped: {', '.join(available_policies())})"
+            f"no shipped approval policy {name!r} (shipped: {', '.join(available_approval_policies())})"
         )
     return load_policy_file(path)
 
@@ -192,11 +192,11 @@ def resolve_policy(
     versions = registry.find(PolicyPublication, subject=text)
     if versions:
         return versions[0].body.policy, versions[0]
-    if text in available_policies():
+    if text in available_approval_policies():
         policy = builtin_policy(text)
         return policy, publish_policy(registry, policy)
     raise BadInput(
         f"policy: {text!r} is neither a published policy nor a policy file "
-        f"(shipped: {', '.join(available_policies())})",
+        f"(shipped: {', '.join(available_approval_policies())})",
         param="policy",
     )

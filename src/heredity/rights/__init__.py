@@ -6,9 +6,9 @@ Decision support for legal review, not legal advice.
 from heredity.records import RecordKind
 from heredity.rights._assessment import (
     VERDICTS,
-    Finding,
     Obligation,
     RightsAssessment,
+    RightsFinding,
     RuleHit,
     TeacherFinding,
     Verdict,
@@ -50,9 +50,9 @@ from heredity.rights._render import render_assessment, render_licence
 from heredity.rights._schema import (
     OBLIGATION_KINDS,
     Condition,
+    LicenceRule,
     LicenceSpec,
     ObligationSpec,
-    Rule,
 )
 
 # The record kinds under their old names (the registry's one vocabulary is RecordKind).
@@ -84,7 +84,7 @@ __all__ = [
     "VERDICTS",
     "Ancestor",
     "Condition",
-    "Finding",
+    "RightsFinding",
     "KnowledgeBase",
     "LicenceSpec",
     "LocalLicence",
@@ -94,7 +94,7 @@ __all__ = [
     "RegistryContext",
     "RightsAssessment",
     "RightsContext",
-    "Rule",
+    "LicenceRule",
     "RuleHit",
     "StaticContext",
     "TeacherFinding",

@@ -51,7 +51,7 @@ class RuleHit(_Record):
     missing: list[str] = Field(default_factory=list, description="plan facts the rule needed")
 
 
-class Finding(_Record):
+class RightsFinding(_Record):
     """The judgement of one party (teacher, generator, init_from base, dataset) under a licence."""
 
     subject: str
@@ -110,7 +110,7 @@ class RightsAssessment(RecordBody):
     student: str
     document_hash: str
     assessed_at: str
-    findings: list[Finding]
+    findings: list[RightsFinding]
     facts_hash: str | None = Field(
         None, description="hash of the plan's rights facts (set when the assessment is stored)"
     )

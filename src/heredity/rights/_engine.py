@@ -16,9 +16,9 @@ from typing import Any, Literal
 from heredity.records import DistillationDocument, content_hash, document_hash, short_name
 from heredity.rights._assessment import (
     EFFECT_VERDICT,
-    Finding,
     Obligation,
     RightsAssessment,
+    RightsFinding,
     RuleHit,
     TeacherFinding,
     Verdict,
@@ -45,7 +45,7 @@ class _Party:
     provider: str | None = None
     signals: list[str] | None = None
     terms: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[RightsFinding] = field(default_factory=list)
     licence: str | None = None
 
 
@@ -209,9 +209,9 @@ def _finding(
     spec: LicenceSpec,
     hits: list[RuleHit],
     via: str | None = None,
-) -> Finding:
+) -> RightsFinding:
     if not hits:
-        return Finding(
+        return RightsFinding(
             subject=party.ref,
             role=role,
             topic=topic,
@@ -228,7 +228,7 @@ def _finding(
     for h in deciding:
         if h.clause not in clauses:
             clauses.append(h.clause)
-    return Finding(
+    return RightsFinding(
         subject=party.ref,
         role=role,
         topic=topic,
@@ -241,8 +241,8 @@ def _finding(
     )
 
 
-def _evidence(party: _Party, role: Role, reasons: list[str], licence: str | None) -> Finding:
-    return Finding(
+def _evidence(party: _Party, role: Role, reasons: list[str], licence: str | None) -> RightsFinding:
+    return RightsFinding(
         subject=party.ref,
         role=role,
         topic="evidence",
@@ -308,7 +308,7 @@ class _Engine:
         self.ctx = ctx
         self.kb = kb
         self.plan = _plan_facts(document)
-        self.findings: list[Finding] = []
+        self.findings: list[RightsFinding] = []
         self.student_base: list[str] | None = []
 
     # -- parties ---------------------------------------------------------------------------
@@ -332,7 +332,7 @@ class _Engine:
                     p.signals.append("generated_text")
         return list(parties.values())
 
-    def _add(self, party: _Party, finding: Finding) -> None:
+    def _add(self, party: _Party, finding: RightsFinding) -> None:
         party.findings.append(finding)
         if finding.licence and finding.licence not in party.terms:
             party.terms.append(finding.licence)
@@ -455,7 +455,7 @@ class _Engine:
         return party
 
     # -- run -------------------------------------------------------------------------------
-    def run(self) -> tuple[list[TeacherFinding], list[Finding]]:
+    def run(self) -> tuple[list[TeacherFinding], list[RightsFinding]]:
         self._base()
         teachers: list[TeacherFinding] = []
         for party in self._teachers():
@@ -490,7 +490,7 @@ class _Engine:
         elif licence is None or normalise(licence) in UNDECLARED:
             if kind == "synthetic":
                 self.findings.append(
-                    Finding(
+                    RightsFinding(
                         subject=ref,
                         role="dataset",
                         topic="licence",
@@ -593,7 +593,7 @@ def _check(kind: str, value: Any, plan: dict[str, Any], assumed: bool) -> tuple[
 
 
 def _obligations(
-    findings: list[Finding], kb: KnowledgeBase, plan: dict[str, Any]
+    findings: list[RightsFinding], kb: KnowledgeBase, plan: dict[str, Any]
 ) -> list[Obligation]:
     out: dict[tuple[str, str, str], Obligation] = {}
     for f in findings:

@@ -165,7 +165,7 @@ class ObligationSpec(_Strict):
         return self
 
 
-class Rule(_Strict):
+class LicenceRule(_Strict):
     """One sourced rule: when it applies, what follows, and the clause it rests on."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
@@ -227,7 +227,7 @@ class LicenceSpec(_Strict):
     )
     summary: str = Field(min_length=1)
     uncertain: str | None = Field(None, description="what about these facts is not verified")
-    rules: list[Rule] = Field(min_length=1)
+    rules: list[LicenceRule] = Field(min_length=1)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -242,10 +242,10 @@ class LicenceSpec(_Strict):
             raise ValueError(f"rules: rule id listed twice: {', '.join(dupes)}")
         return self
 
-    def source_for(self, rule: Rule) -> str:
+    def source_for(self, rule: LicenceRule) -> str:
         """The URL a rule rests on."""
         return rule.source or self.sources[0].url
 
-    def evidence_for(self, rule: Rule) -> Evidence:
+    def evidence_for(self, rule: LicenceRule) -> Evidence:
         """The evidence grade of a rule."""
         return rule.evidence or self.evidence

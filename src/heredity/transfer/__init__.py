@@ -29,7 +29,13 @@ from heredity.transfer._pipeline import (
     plan_for,
     roles_of,
 )
-from heredity.transfer._policy import Bootstrap, Policy, Rule, available_policies, load_policy
+from heredity.transfer._policy import (
+    Bootstrap,
+    Policy,
+    ThresholdRule,
+    available_threshold_policies,
+    load_policy,
+)
 from heredity.transfer._stats import (
     bbq_bias_score,
     bootstrap_interval,
@@ -77,7 +83,7 @@ __all__ = [
     "Pair",
     "Pairing",
     "Policy",
-    "Rule",
+    "ThresholdRule",
     "SliceCoherence",
     "TeacherRole",
     "Threshold",
@@ -87,7 +93,7 @@ __all__ = [
     "assess_multi_teacher",
     "assess_transfer",
     "assessment_from_record",
-    "available_policies",
+    "available_threshold_policies",
     "bbq_bias_score",
     "bootstrap_interval",
     "bootstrap_p_value",

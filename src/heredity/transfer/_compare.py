@@ -33,7 +33,7 @@ from heredity.transfer._models import (
     worst,
 )
 from heredity.transfer._pairing import Pair
-from heredity.transfer._policy import Policy, Rule
+from heredity.transfer._policy import Policy, ThresholdRule
 from heredity.transfer._stats import (
     FloatArray,
     bias_score_rows,
@@ -98,7 +98,7 @@ def flips_of(pairs: Sequence[Pair]) -> Flips:
     return Flips(lost=lost, gained=gained)
 
 
-def _threshold(rule: Rule, tolerance: float) -> Threshold:
+def _threshold(rule: ThresholdRule, tolerance: float) -> Threshold:
     return Threshold(
         metric=rule.metric,
         direction=rule.direction,
@@ -186,7 +186,9 @@ def _needed_from_se(
     return min(max(need, n + 1, s.min_items), MAX_NEEDED_N)
 
 
-def compare_proportion(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:
+def compare_proportion(
+    pairs: Sequence[Pair], rule: ThresholdRule, s: Settings, name: str
+) -> Comparison:
     """Outcome rates (higher is better): Wilson intervals, Newcombe paired interval, McNemar."""
     n = len(pairs)
     both = sum(1 for p in pairs if p.teacher.outcome == 1 and p.student.outcome == 1)
@@ -258,7 +260,7 @@ def _transferred(verdict: Verdict) -> bool | None:
 def _score_comparison(
     *,
     pairs: Sequence[Pair],
-    rule: Rule,
+    rule: ThresholdRule,
     s: Settings,
     name: str,
     rows: Callable[[str, np.ndarray], FloatArray],
@@ -416,7 +418,7 @@ def _no_evidence(comp: Comparison, validity: Validity, bad: list[str]) -> Compar
     return comp.model_copy(update=update)
 
 
-def compare_bias(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:
+def compare_bias(pairs: Sequence[Pair], rule: ThresholdRule, s: Settings, name: str) -> Comparison:
     """BBQ bias score per context; the headline is the ambiguous score, the verdict the worst.
 
     A context whose answers cannot be read (the rule's ``min_readable``) is inconclusive, never
@@ -471,7 +473,7 @@ def compare_bias(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> C
     )
 
 
-def compare_ece(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:
+def compare_ece(pairs: Sequence[Pair], rule: ThresholdRule, s: Settings, name: str) -> Comparison:
     """Expected calibration error (equal-mass bins), paired bootstrap; lower is better."""
     data: dict[str, tuple[FloatArray, FloatArray]] = {}
     for side in ("teacher", "student"):
@@ -490,7 +492,7 @@ def compare_ece(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Co
     return comp.model_copy(update={"share": None, "flips": Flips()})
 
 
-def compare(pairs: Sequence[Pair], rule: Rule, s: Settings, name: str) -> Comparison:
+def compare(pairs: Sequence[Pair], rule: ThresholdRule, s: Settings, name: str) -> Comparison:
     """Dispatch on the rule's metric."""
     if not pairs:
         raise BadInput(f"{name}: no paired items to compare")

@@ -22,7 +22,7 @@ _DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _POLICY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,99}$")
 
 
-class Rule(BaseModel):
+class ThresholdRule(BaseModel):
     """How much a dimension may degrade before it is a breach.
 
     ``proportion`` metrics (higher is better) may *drop*; ``bias_score`` (its magnitude) and
@@ -43,7 +43,7 @@ class Rule(BaseModel):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _default_floor(self) -> Rule:
+    def _default_floor(self) -> ThresholdRule:
         if self.metric == "bias_score" and self.min_readable is None:
             self.min_readable = DEFAULT_MIN_READABLE
         return self
@@ -85,8 +85,8 @@ class Policy(BaseModel):
     bootstrap: Bootstrap = Field(default_factory=lambda: Bootstrap(resamples=2000, seed=0))
     calibration_bins: int = Field(10, ge=2, le=100)
     calibration_warn_below: int = Field(300, ge=0)
-    dimensions: dict[str, Rule]
-    default_rule: Rule | None = None
+    dimensions: dict[str, ThresholdRule]
+    default_rule: ThresholdRule | None = None
 
     @field_validator("id")
     @classmethod
@@ -156,7 +156,7 @@ class Policy(BaseModel):
         text = canonical_json(data)
         return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def rule_for(self, dimension: str) -> Rule:
+    def rule_for(self, dimension: str) -> ThresholdRule:
         """The rule of a dimension, else the default rule; BadInput when neither exists."""
         rule = self.dimensions.get(dimension, self.default_rule)
         if rule is None:
@@ -166,7 +166,7 @@ class Policy(BaseModel):
         return rule
 
 
-def available_policies() -> list[str]:
+def available_threshold_policies() -> list[str]:
     """Names of the policies shipped with Heredity."""
     return sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
 
@@ -193,7 +193,7 @@ def load_policy(name_or_path: str | Path | Policy | None = None) -> Policy:
     elif Path(text).is_file():
         path = Path(text)
     else:
-        known = ", ".join(available_policies())
+        known = ", ".join(available_threshold_policies())
         raise BadInput(f"unknown policy '{text}' (shipped policies: {known})")
     data = load_mapping(path)
     return validate(Policy, data, f"policy {path}")
