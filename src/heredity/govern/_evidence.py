@@ -174,7 +174,8 @@ def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> Ri
                 f"the distillation started ({start:%Y-%m-%d %H:%M:%S} UTC"
                 f"{', taken from the document date' if assumed else ''})",
                 fix=f"assess {plan} before distilling; a later assessment cannot clear an earlier run "
-                "(heredity distill PLAN.yaml gates first)",
+                "(heredity rights check PLAN.yaml --record before training, or train with "
+                "heredity.capture.attach, which gates before the first step)",
             )
         )
     if not ok:
