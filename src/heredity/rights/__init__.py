@@ -9,9 +9,9 @@ from heredity.rights._assessment import (
     Obligation,
     RightsAssessment,
     RightsFinding,
+    RightsVerdict,
     RuleHit,
     TeacherFinding,
-    Verdict,
     worst,
 )
 from heredity.rights._context import (
@@ -98,7 +98,7 @@ __all__ = [
     "RuleHit",
     "StaticContext",
     "TeacherFinding",
-    "Verdict",
+    "RightsVerdict",
     "assess",
     "default_knowledge_base",
     "document_hash",

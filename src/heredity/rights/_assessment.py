@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.records import RecordBody, RecordKind
 
-Verdict = Literal["permitted", "conditional", "needs_review", "prohibited"]
-VERDICTS: tuple[Verdict, ...] = ("permitted", "conditional", "needs_review", "prohibited")
+RightsVerdict = Literal["permitted", "conditional", "needs_review", "prohibited"]
+VERDICTS: tuple[RightsVerdict, ...] = ("permitted", "conditional", "needs_review", "prohibited")
 _RANK = {v: i for i, v in enumerate(VERDICTS)}
-EFFECT_VERDICT: dict[str, Verdict] = {
+EFFECT_VERDICT: dict[str, RightsVerdict] = {
     "allow": "permitted",
     "condition": "conditional",
     "review": "needs_review",
@@ -19,12 +19,12 @@ EFFECT_VERDICT: dict[str, Verdict] = {
 }
 
 
-def worst(verdicts: list[Verdict], default: Verdict = "needs_review") -> Verdict:
+def worst(verdicts: list[RightsVerdict], default: RightsVerdict = "needs_review") -> RightsVerdict:
     """Combine verdicts: prohibited > needs_review > conditional > permitted."""
     return max(verdicts, key=_RANK.__getitem__) if verdicts else default
 
 
-def rank(verdict: Verdict) -> int:
+def rank(verdict: RightsVerdict) -> int:
     """Severity of a verdict (0 = permitted)."""
     return _RANK[verdict]
 
@@ -39,7 +39,7 @@ class RuleHit(_Record):
     licence: str
     rule: str
     effect: Literal["allow", "condition", "review", "deny"]
-    verdict: Verdict
+    verdict: RightsVerdict
     clause: str
     explanation: str
     source: str
@@ -58,7 +58,7 @@ class RightsFinding(_Record):
     role: Literal["teacher", "generator", "init_from", "dataset", "inherited"]
     topic: Literal["licence", "platform", "inherited", "evidence"]
     licence: str | None
-    verdict: Verdict
+    verdict: RightsVerdict
     reasons: list[str]
     clauses: list[str]
     rules: list[RuleHit] = Field(default_factory=list)
@@ -72,7 +72,7 @@ class TeacherFinding(_Record):
 
     model: str
     licence: str | None
-    verdict: Verdict
+    verdict: RightsVerdict
     reasons: list[str]
     clauses: list[str]
     obligations: list[str]
@@ -102,7 +102,7 @@ class RightsAssessment(RecordBody):
     omit_none = frozenset({"facts_hash"})
 
     format: int = 1
-    verdict: Verdict
+    verdict: RightsVerdict
     cleared: bool
     teachers: list[TeacherFinding]
     obligations: list[Obligation]

@@ -19,9 +19,9 @@ from heredity.rights._assessment import (
     Obligation,
     RightsAssessment,
     RightsFinding,
+    RightsVerdict,
     RuleHit,
     TeacherFinding,
-    Verdict,
     rank,
     worst,
 )
@@ -627,7 +627,7 @@ def assess(
     engine = _Engine(document, ctx, kb)
     teachers, findings = engine.run()
     obligations = _obligations(findings, kb, engine.plan)
-    verdict: Verdict = worst([f.verdict for f in findings])
+    verdict: RightsVerdict = worst([f.verdict for f in findings])
     cleared = verdict in ("permitted", "conditional") and not any(
         o.satisfied is False for o in obligations
     )

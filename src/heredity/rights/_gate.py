@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from heredity.errors import BadInput, RightsBlocked
 from heredity.records import DistillationDocument, RecordBody, RecordKind, Stored
-from heredity.rights._assessment import Obligation, RightsAssessment, Verdict
+from heredity.rights._assessment import Obligation, RightsAssessment, RightsVerdict
 from heredity.rights._context import RegistryContext, RightsContext
 from heredity.rights._engine import assess, facts_hash
 from heredity.rights._kb import KnowledgeBase
@@ -35,7 +35,7 @@ class RightsReview(RecordBody):
     decision: Literal["approve", "reject"]
     basis: str
     reviewer: str
-    verdict_reviewed: Verdict
+    verdict_reviewed: RightsVerdict
     still_needs_authorization: bool
 
 
@@ -50,7 +50,7 @@ class RightsAuthorization(RecordBody):
     evidence: str
     basis: str
     authorizer: str
-    overrides_verdict: Verdict
+    overrides_verdict: RightsVerdict
     unmet_obligations: list[Obligation]
     still_needs_review: bool
 

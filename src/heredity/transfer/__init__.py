@@ -15,8 +15,8 @@ from heredity.transfer._models import (
     TeacherRole,
     Threshold,
     TransferAssessment,
+    TransferVerdict,
     Unpaired,
-    Verdict,
 )
 from heredity.transfer._multi import assess_multi_teacher
 from heredity.transfer._pairing import Pair, Pairing, pair_results
@@ -89,7 +89,7 @@ __all__ = [
     "Threshold",
     "TransferAssessment",
     "Unpaired",
-    "Verdict",
+    "TransferVerdict",
     "assess_multi_teacher",
     "assess_transfer",
     "assessment_from_record",

@@ -28,8 +28,8 @@ from heredity.transfer._models import (
     Estimate,
     Flips,
     Threshold,
+    TransferVerdict,
     Validity,
-    Verdict,
     worst,
 )
 from heredity.transfer._pairing import Pair
@@ -120,7 +120,7 @@ def judge(
     significant: bool,
     p_value: float,
     settings: Settings,
-) -> tuple[Verdict, str]:
+) -> tuple[TransferVerdict, str]:
     """Apply the verdict rule; return the verdict and one sentence explaining it."""
     worse = fmt_amount(metric, degradation)
     tol = fmt_amount(metric, tolerance)
@@ -249,7 +249,7 @@ def compare_proportion(
     )
 
 
-def _transferred(verdict: Verdict) -> bool | None:
+def _transferred(verdict: TransferVerdict) -> bool | None:
     if verdict in ("transferred", "within_tolerance"):
         return True
     if verdict == "breach":

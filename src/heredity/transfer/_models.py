@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Verdict = Literal["transferred", "within_tolerance", "breach", "inconclusive"]
+TransferVerdict = Literal["transferred", "within_tolerance", "breach", "inconclusive"]
 Overall = Literal["pass", "fail", "inconclusive"]
 
 #: How bad each verdict is, for combining (worst wins).
@@ -18,9 +18,9 @@ SEVERITY: dict[str, int] = {
 }
 
 
-def worst(verdicts: list[str]) -> Verdict:
+def worst(verdicts: list[str]) -> TransferVerdict:
     """The most severe verdict of a list (``transferred`` for an empty list)."""
-    result: Verdict = "transferred"
+    result: TransferVerdict = "transferred"
     for v in verdicts:
         if SEVERITY[v] > SEVERITY[result]:
             result = v  # type: ignore[assignment]
@@ -119,7 +119,7 @@ class Comparison(BaseModel):
     )
     flips: Flips = Field(default_factory=Flips)
     threshold: Threshold
-    verdict: Verdict
+    verdict: TransferVerdict
     reason: str
     needed_n: int | None = Field(
         None, description="paired items needed to decide, when the verdict is inconclusive"
