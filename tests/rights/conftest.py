@@ -6,8 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from rights_actors import as_actor
 
+from heredity.identity import add_actor
 from heredity.records import DistillationDocument, parse_document
+from heredity.registry import Registry
 
 ABSENT = "__absent__"
 DEFAULT_USE: dict[str, Any] = {
@@ -68,3 +71,10 @@ def build_plan(
 def plan() -> Callable[..., DistillationDocument]:
     """The plan builder."""
     return build_plan
+
+
+@pytest.fixture
+def legal(registry: Registry) -> Registry:
+    """The registry acted on by ``lee``, who holds the legal role (recorded by ``tester``)."""
+    add_actor(registry, "lee", ["legal"], email="lee@acme.example")
+    return as_actor(registry, "lee")

@@ -68,6 +68,10 @@ def test_check_bad_input_is_exit_2(
     assert "broken.yaml" in err and "rules: required" in err
 
 
+def as_lee(db_url: str, *args: str) -> int:
+    return main(["--db", db_url, "--actor", "lee", *args])
+
+
 def test_record_review_and_authorize_through_the_cli(
     db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -76,49 +80,105 @@ def test_record_review_and_authorize_through_the_cli(
     rid = json.loads(capsys.readouterr().out)["id"]
     with Registry.open(db_url) as reg:
         assert reg.header(rid).actor == "cli-tester"
-    assert (
-        run(
-            db_url,
-            "rights",
-            "review",
-            rid,
-            "--decision",
-            "approve",
-            "--basis",
-            "read it",
-            "--format",
-            "json",
-        )
-        == 0
-    )
+    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    capsys.readouterr()
+    review_args = ["rights", "review", rid, "--decision", "approve", "--basis", "read it"]
+    assert as_lee(db_url, *review_args, "--on-behalf-of", "Legal, EMEA", "--format", "json") == 0
     eff = json.loads(capsys.readouterr().out)
-    assert eff["cleared"] is True and eff["reviews"][0]["reviewer"] == "cli-tester"
-    assert run(db_url, "rights", "review", rid, "--decision", "perhaps", "--basis", "x") == 2
+    assert eff["cleared"] is True and eff["reviews"][0]["reviewer"] == "lee"
+    assert eff["reviews"][0]["on_behalf_of"] == "Legal, EMEA"
+    assert (eff["by"], eff["actor"]) == ("rights_review", "lee")
+    assert as_lee(db_url, "rights", "review", rid, "--decision", "perhaps", "--basis", "x") == 2
 
     blocked = write(tmp_path, plan(teachers=[{"licence": "grok2-community"}]), "b.yaml")
     assert run(db_url, "rights", "check", blocked, "--record", "--format", "json") == 1
     bid = json.loads(capsys.readouterr().out)["id"]
-    assert run(db_url, "rights", "review", bid, "--decision", "approve", "--basis", "x") == 2
-    assert (
-        run(
-            db_url,
-            "rights",
-            "authorize",
-            bid,
-            "--evidence",
-            "xai-letter-9",
-            "--basis",
-            "written permission",
-        )
-        == 0
-    )
-    assert "authorized" in capsys.readouterr().out
+    assert as_lee(db_url, "rights", "review", bid, "--decision", "approve", "--basis", "x") == 2
+    letter = tmp_path / "xai-letter-9.pdf"
+    letter.write_bytes(b"written permission")
+    auth = ["rights", "authorize", bid, "--evidence", str(letter), "--basis", "written permission"]
+    assert as_lee(db_url, *auth) == 0
+    out = capsys.readouterr().out
+    assert "authorized" in out and "sha256" in out and "by lee" in out
     assert run(db_url, "rights", "show", bid, "--format", "json") == 0
     shown = json.loads(capsys.readouterr().out)
     assert (
         shown["effective"]["state"] == "authorized"
         and shown["assessment"]["verdict"] == "prohibited"
     )
+    assert shown["effective"]["authorizations"][0]["evidence_file"]["size"] == 18
+
+
+def test_review_and_authorize_refusals_through_the_cli(
+    db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = write(tmp_path, plan(teachers=[{"licence": "mystery"}]))
+    assert run(db_url, "rights", "check", doc, "--record", "--format", "json") == 1
+    rid = json.loads(capsys.readouterr().out)["id"]
+    approve = ["rights", "review", rid, "--decision", "approve", "--basis", "fine"]
+    # the plan's author, without the legal role, as today's walkthrough would try it
+    assert run(db_url, *approve) == 1
+    assert "cli-tester requested this rights check" in capsys.readouterr().err
+    assert main(["--db", db_url, "--actor", "Dana Smith", *approve]) == 1
+    assert "Dana Smith is the responsible party" in capsys.readouterr().err
+    assert main(["--db", db_url, "--actor", "pat", *approve]) == 1
+    assert "pat holds no recorded role; to review" in capsys.readouterr().err
+    # another person's name is not a reviewer: the option is gone
+    assert run(db_url, *approve, "--reviewer", "Lee Chen (Legal)") == 2
+    assert "--reviewer" in capsys.readouterr().err
+    blocked = write(tmp_path, plan(teachers=[{"licence": "grok2-community"}]), "b.yaml")
+    assert run(db_url, "rights", "check", blocked, "--record", "--format", "json") == 1
+    bid = json.loads(capsys.readouterr().out)["id"]
+    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    capsys.readouterr()
+    friend = ["rights", "authorize", bid, "--evidence", "email from a friend", "--basis", "ok"]
+    assert as_lee(db_url, *friend) == 2
+    assert "--evidence: 'email from a friend' is neither a file" in capsys.readouterr().err
+    with Registry.open(db_url) as reg:
+        from heredity.rights import RightsAuthorization, RightsReview
+
+        assert not reg.find(RightsReview) and not reg.find(RightsAuthorization)
+
+
+def test_check_reports_the_effective_state(
+    db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = write(tmp_path, plan(teachers=[{"licence": "mystery"}]))
+    assert run(db_url, "rights", "check", doc, "--record", "--format", "json") == 1
+    first = json.loads(capsys.readouterr().out)
+    assert first["verdict"] == "needs_review" and first["effective"]["cleared"] is False
+    assert first["effective"]["state"] == "needs_review" and first["effective"]["by"] is None
+    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    capsys.readouterr()
+    review_args = ["rights", "review", first["id"], "--decision", "approve", "--basis", "read"]
+    assert as_lee(db_url, *review_args, "--format", "json") == 0
+    review_id = json.loads(capsys.readouterr().out)["reviews"][0]["id"]
+    # the same plan, checked again (stored or not): the engine's verdict, and what clears it
+    for extra in ([], ["--record"]):
+        assert run(db_url, "rights", "check", doc, *extra, "--format", "json") == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["verdict"] == "needs_review" and data["cleared"] is False
+        eff = data["effective"]
+        assert eff["cleared"] is True and eff["state"] == "reviewed"
+        assert (eff["by"], eff["record"], eff["actor"]) == ("rights_review", review_id, "lee")
+        assert eff["at"] and eff["assessment_id"] == first["id"]
+    assert run(db_url, "rights", "check", doc) == 0
+    out = capsys.readouterr().out
+    assert "NEEDS_REVIEW" in out  # the engine's verdict is still shown
+    assert "effective: CLEARED (reviewed); the engine's verdict is needs_review" in out
+    assert f"decided by rights review {review_id}: lee, " in out
+
+
+def test_check_without_a_registry_reports_the_verdict_as_effective(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    doc = write(tmp_path, plan(teachers=[{"licence": "llama3.1"}]))
+    assert main(["rights", "check", doc, "--format", "json"]) == 0
+    eff = json.loads(capsys.readouterr().out)["effective"]
+    assert eff["cleared"] is True and eff["state"] == "cleared" and eff["assessment_id"] is None
+    assert eff["by"] == "rights_assessment" and eff["record"] is None
+    assert not (tmp_path / ".heredity").exists()
 
 
 def test_licences_and_show(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,7 +203,8 @@ def test_show_a_stored_assessment_explains_it(
     out = capsys.readouterr().out
     assert "Rights assessment of acme/assistant@1: CONDITIONAL" in out
     assert "1.b.i" in out and "state" not in out.splitlines()[0]
-    assert f"{rid} (acme/assistant@1): verdict conditional" in out
+    assert "effective: CLEARED (cleared); the engine's verdict is conditional" in out
+    assert f"assessment {rid} of acme/assistant@1: cleared by the assessment" in out
     assert run(db_url, "rights", "show", "status_chang_0000000000000000") == 2
     assert "nor a rights assessment" in capsys.readouterr().err
 

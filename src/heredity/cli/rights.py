@@ -40,14 +40,12 @@ def _registry_exists() -> bool:
 
 
 def _print_effective(eff: EffectiveRights, fmt: str) -> None:
+    from heredity.rights import render_effective
+
     if fmt == "json":
         print_json(eff.model_dump(mode="json"))
         return
-    colour = "green" if eff.cleared else "red"
-    console.print(
-        f"[bold]{eff.assessment_id}[/] ({eff.student}): verdict {eff.verdict}, "
-        f"[{colour}]{eff.state}[/] — {eff.explanation}"
-    )
+    typer.echo(render_effective(eff))
 
 
 @rights_app.command("check")
@@ -59,37 +57,54 @@ def check(
     ),
     licences: list[Path] = _KB_OPTION,
 ) -> None:
-    """Judge a plan before any compute is spent: exit 0 cleared, 1 not cleared, 2 bad input."""
+    """Judge a plan before any compute is spent: exit 0 cleared, 1 not cleared, 2 bad input.
+
+    Cleared means effectively cleared: by the verdict, or by a recorded review or authorization
+    of the same judgement (shown with who decided it and when).
+    """
     from heredity.rights import (
         RegistryContext,
         StaticContext,
         assess,
+        plan_rights,
         record_assessment,
         render_assessment,
+        render_effective,
     )
 
     check_format(fmt, ("text", "json"))
     doc = load_document(document)
     kb = _kb(licences)
     stored_id: str | None = None
-    if record:
-        stored, assessment = record_assessment(doc, open_registry(), kb=kb)
+    reg = open_registry() if record or _registry_exists() else None
+    if reg is not None and record:
+        stored, assessment = record_assessment(doc, reg, kb=kb)
         stored_id = stored.id
-    elif _registry_exists():
-        assessment = assess(doc, RegistryContext(open_registry()), kb)
+    elif reg is not None:
+        assessment = assess(doc, RegistryContext(reg), kb)
     else:
         assessment = assess(doc, StaticContext(), kb)
+    eff = plan_rights(reg, doc, assessment)
     if fmt == "json":
         data = assessment.model_dump(mode="json")
         if stored_id:
             data["id"] = stored_id
+        data["effective"] = eff.model_dump(mode="json")
         print_json(data)
     else:
         typer.echo(render_assessment(assessment, kb))
         if stored_id:
             typer.echo(f"\nrecorded as {stored_id}")
-    if not assessment.cleared:
+        typer.echo("\n" + render_effective(eff))
+    if not eff.cleared:
         raise typer.Exit(1)
+
+
+_ON_BEHALF_OF = typer.Option(
+    None,
+    "--on-behalf-of",
+    help="free-text note: for whom you decide (you, the acting identity, are recorded)",
+)
 
 
 @rights_app.command("review")
@@ -97,17 +112,21 @@ def review_cmd(
     assessment_id: str = typer.Argument(..., help="id of a stored rights assessment"),
     decision: str = typer.Option(..., "--decision", help="approve | reject"),
     basis: str = typer.Option(..., "--basis", help="the legal basis of the decision"),
-    reviewer: str | None = typer.Option(None, "--reviewer", help="who reviewed (default: --actor)"),
+    on_behalf_of: str | None = _ON_BEHALF_OF,
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
-    """Record a legal review of an assessment that needs review (the only way it is cleared)."""
+    """Record a legal review of an assessment that needs review (the only way it is cleared).
+
+    The reviewer is the acting identity (--actor): it needs the legal role and may not be the
+    plan's responsible party, the requester of the check or the distiller (exit 1).
+    """
     from heredity.rights import effective, review
 
     check_format(fmt, ("text", "json"))
     reg = open_registry()
-    rec = review(reg, assessment_id, decision, basis, reviewer)
+    rec = review(reg, assessment_id, decision, basis, on_behalf_of=on_behalf_of)
     if fmt == "text":
-        console.print(f"recorded review {rec.id} ({decision}) by {rec.body.reviewer}")
+        console.print(f"recorded review {rec.id} ({decision}) by {rec.actor}")
     _print_effective(effective(reg, assessment_id), fmt)
 
 
@@ -115,20 +134,28 @@ def review_cmd(
 def authorize_cmd(
     assessment_id: str = typer.Argument(..., help="id of a stored rights assessment"),
     evidence: str = typer.Option(
-        ..., "--evidence", help="reference to the evidence (e.g. the provider's written permission)"
+        ...,
+        "--evidence",
+        help="a file (e.g. the provider's written permission; its SHA-256 is stored) "
+        "or the id of a stored record",
     ),
     basis: str = typer.Option(..., "--basis", help="why this evidence changes the verdict"),
+    on_behalf_of: str | None = _ON_BEHALF_OF,
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
-    """Record an authorization: the only way a prohibited verdict stops blocking (recorded)."""
+    """Record an authorization: the only way a prohibited verdict stops blocking (recorded).
+
+    Needs the legal role and the same independence as a review; the evidence must be a file
+    or a stored record (free text goes in --basis).
+    """
     from heredity.rights import authorize, effective
 
     check_format(fmt, ("text", "json"))
     reg = open_registry()
-    rec = authorize(reg, assessment_id, evidence, basis)
+    rec = authorize(reg, assessment_id, evidence, basis, on_behalf_of=on_behalf_of)
     if fmt == "text":
         console.print(
-            f"recorded authorization {rec.id} on evidence {evidence!r} by {rec.body.authorizer}"
+            f"recorded authorization {rec.id} on evidence {rec.body.evidence_text} by {rec.actor}"
         )
     _print_effective(effective(reg, assessment_id), fmt)
 
@@ -204,4 +231,5 @@ def show_cmd(
         print_json({"assessment": stored.body.dump(), "effective": eff.model_dump(mode="json")})
         return
     typer.echo(render_assessment(stored.body, kb))
+    typer.echo("")
     _print_effective(eff, "text")

@@ -1,7 +1,6 @@
 """Governance (4.5): actors and roles, approval policies, independent approvals, deployments,
 incidents that reach every descendant, the conformance audit (8.1-8.5) and the evidence pack."""
 
-from heredity.govern._actors import Actor, RoleGrant, add_actor, get_actor, list_actors
 from heredity.govern._approvals import (
     ApprovalDecision,
     ApprovalRequest,
@@ -58,7 +57,6 @@ from heredity.govern._incidents import (
 from heredity.govern._pack import EvidencePack, write_evidence
 from heredity.govern._policy import (
     POLICY_DIR,
-    ROLES,
     ApprovalPolicy,
     PolicyPublication,
     PublishedPolicy,
@@ -71,6 +69,7 @@ from heredity.govern._policy import (
     published_policies,
     resolve_policy,
 )
+from heredity.identity import ROLES, Actor, RoleGrant, add_actor, get_actor, list_actors
 from heredity.records import RecordKind
 
 # The record kinds under their old names (the registry's one vocabulary is RecordKind).

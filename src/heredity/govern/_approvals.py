@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import ApprovalRefused, BadInput, Conflict
-from heredity.govern._actors import get_actor
-from heredity.govern._common import parse_time, same_person, utcnow
+from heredity.govern._common import parse_time, utcnow
 from heredity.govern._evidence import Evidence, TeacherContext, TransferWaiver, gather_evidence
 from heredity.govern._policy import published, resolve_policy
+from heredity.identity import get_actor, same_person
 from heredity.records import DraftResponsible, ProvenanceDraft, RecordBody, RecordKind, Stored
 from heredity.transfer import TransferAssessmentRecord
 

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from heredity.errors import NotFound
-from heredity.govern._actors import get_actor
 from heredity.govern._approvals import (
     ApprovalDecision,
     Deployment,
     approvals_for,
     current_approval,
 )
-from heredity.govern._common import html_page, html_table, plan_suites, same_person
+from heredity.govern._common import html_page, html_table, plan_suites
 from heredity.govern._evidence import (
     SAFETY_DIMENSIONS,
     check_rights,
@@ -27,6 +26,7 @@ from heredity.govern._evidence import (
     validate_body,
 )
 from heredity.govern._policy import EvidenceRules, published
+from heredity.identity import get_actor, same_person
 from heredity.records import DraftConfig, DraftRun, ProvenanceDraft, Stored
 from heredity.transfer import TransferAssessmentRecord
 

@@ -1,4 +1,4 @@
-"""Small helpers shared by the governance modules: time, names, HTML."""
+"""Small helpers shared by the governance modules: time, suite names, HTML."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from html import escape
 from pathlib import PurePath
 from typing import Any
 
-from heredity.records import DraftResponsible, ProvenanceDraft
+from heredity.records import ProvenanceDraft
 
 INCIDENT_KINDS = ("safety", "rights", "data", "bias")
 
@@ -38,15 +38,6 @@ def parse_time(value: Any) -> dt.datetime | None:
         return aware(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         return None
-
-
-def same_person(actor: str, actor_email: str | None, responsible: DraftResponsible | None) -> bool:
-    """Whether an actor is the distillation's responsible party (by name or email, any case)."""
-    if responsible is None:
-        return False
-    names = {v.strip().casefold() for v in (responsible.name, responsible.email) if v}
-    mine = {actor.strip().casefold()} | ({actor_email.strip().casefold()} if actor_email else set())
-    return bool(names & mine)
 
 
 def suite_name(entry: str) -> str:

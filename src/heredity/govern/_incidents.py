@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from heredity.errors import ApprovalRefused, BadInput, Conflict, NotFound
-from heredity.govern._actors import get_actor
 from heredity.govern._approvals import (
     Clearance,
     Suspension,
@@ -23,8 +22,9 @@ from heredity.govern._approvals import (
     outstanding_suspensions,
     responsible_party,
 )
-from heredity.govern._common import INCIDENT_KINDS, html_page, html_table, same_person
+from heredity.govern._common import INCIDENT_KINDS, html_page, html_table
 from heredity.govern._policy import ApprovalPolicy, published, resolve_policy
+from heredity.identity import get_actor, same_person
 from heredity.records import RecordBody, RecordKind
 from heredity.registry import Affected, Impact
 

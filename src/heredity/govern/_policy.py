@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from heredity.errors import BadInput, Conflict, NotFound
+from heredity.identity import Role
 from heredity.records import RecordBody, RecordKind, Stored, content_hash, load_mapping, validate
 
 if TYPE_CHECKING:
@@ -15,10 +16,6 @@ if TYPE_CHECKING:
 
 POLICY_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "default"
-ROLES = ("model_risk", "safety", "legal", "engineer", "auditor", "incident_responder", "admin")
-Role = Literal[
-    "model_risk", "safety", "legal", "engineer", "auditor", "incident_responder", "admin"
-]
 IncidentKind = Literal["safety", "rights", "data", "bias"]
 
 

@@ -26,15 +26,20 @@ from heredity.rights._context import (
 from heredity.rights._engine import assess, document_hash
 from heredity.rights._gate import (
     AuthorizationEntry,
+    Decider,
     EffectiveRights,
+    EvidenceFile,
+    EvidenceRecord,
     ReviewEntry,
     RightsAuthorization,
     RightsReview,
     assessments_for,
     authorize,
     clearing_assessment,
+    decision_parties,
     effective,
     gate,
+    plan_rights,
     record_assessment,
     review,
 )
@@ -46,7 +51,7 @@ from heredity.rights._kb import (
     load_knowledge_base,
     load_licence_file,
 )
-from heredity.rights._render import render_assessment, render_licence
+from heredity.rights._render import render_assessment, render_effective, render_licence
 from heredity.rights._schema import (
     OBLIGATION_KINDS,
     Condition,
@@ -65,17 +70,23 @@ __all__ = [
     "AUTHORIZATION_KIND",
     "REVIEW_KIND",
     "AuthorizationEntry",
+    "Decider",
     "EffectiveRights",
+    "EvidenceFile",
+    "EvidenceRecord",
     "ReviewEntry",
     "RightsAuthorization",
     "RightsReview",
     "assessments_for",
     "authorize",
     "clearing_assessment",
+    "decision_parties",
     "effective",
     "gate",
+    "plan_rights",
     "record_assessment",
     "render_assessment",
+    "render_effective",
     "render_licence",
     "review",
     "BUILTIN_DIR",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from heredity.records import RecordBody, RecordKind
+from heredity.records import RecordBody, RecordKind, Responsible
 
 RightsVerdict = Literal["permitted", "conditional", "needs_review", "prohibited"]
 VERDICTS: tuple[RightsVerdict, ...] = ("permitted", "conditional", "needs_review", "prohibited")
@@ -93,15 +93,17 @@ class Obligation(_Record):
 class RightsAssessment(RecordBody):
     """The verdict on a distillation plan (4.3, 4.8) with every finding and obligation.
 
-    Stored as the body of a ``rights_assessment`` record, with ``facts_hash``: the hash of the
-    plan's rights facts, which lets a review of one plan hold for another with the same facts.
+    Stored as the body of a ``rights_assessment`` record, with ``facts_hash`` (the hash of the
+    plan's rights facts, which lets a review of one plan hold for another with the same facts)
+    and ``responsible`` (the plan's responsible party, who may not decide on it). Format 2 added
+    ``responsible``; a format-1 body does not name one.
     """
 
     model_config = ConfigDict(extra="forbid")
     record_kind = RecordKind.RIGHTS_ASSESSMENT
-    omit_none = frozenset({"facts_hash"})
+    omit_none = frozenset({"facts_hash", "responsible"})
 
-    format: int = 1
+    format: int = 2
     verdict: RightsVerdict
     cleared: bool
     teachers: list[TeacherFinding]
@@ -114,6 +116,16 @@ class RightsAssessment(RecordBody):
     facts_hash: str | None = Field(
         None, description="hash of the plan's rights facts (set when the assessment is stored)"
     )
+    responsible: Responsible | None = Field(
+        None, description="the plan's responsible party (set when the assessment is stored)"
+    )
+
+    @classmethod
+    def upgrade(cls, data: dict[str, Any], from_format: int) -> dict[str, Any]:
+        """Format 1 named no responsible party: read as not known."""
+        if from_format == 1:
+            return data
+        return super().upgrade(data, from_format)
 
     @property
     def needs_review(self) -> bool:
@@ -132,6 +144,17 @@ class RightsAssessment(RecordBody):
         mine = self.model_dump(mode="json", exclude={"assessed_at"})
         theirs = other.model_dump(mode="json", exclude={"assessed_at"})
         return mine == theirs
+
+    def holds_for(self, other: RightsAssessment) -> bool:
+        """Whether a decision on this assessment holds for ``other``: the same rights facts judged
+        the same way (verdict, findings, obligations, knowledge base, responsible party); only the
+        document around the facts (its configuration, its run) and the time may differ."""
+        if self.facts_hash is None or self.facts_hash != other.facts_hash:
+            return False
+        skip = {"assessed_at", "document_hash"}
+        return self.model_dump(mode="json", exclude=skip) == other.model_dump(
+            mode="json", exclude=skip
+        )
 
     @property
     def blocking(self) -> list[str]:

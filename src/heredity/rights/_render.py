@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from heredity.rights._assessment import RightsAssessment
+from heredity.rights._gate import EffectiveRights
 from heredity.rights._kb import KnowledgeBase
 from heredity.rights._schema import LicenceSpec
 
@@ -46,6 +49,34 @@ def render_assessment(a: RightsAssessment, kb: KnowledgeBase | None = None) -> s
         lines += ["", "Not cleared because:"]
         lines += [f"  - {b}" for b in a.blocking]
     lines += ["", DISCLAIMER]
+    return "\n".join(lines)
+
+
+def _when(at: str | None) -> str:
+    if not at:
+        return "(not stored)"
+    when = dt.datetime.fromisoformat(at).astimezone(dt.UTC)
+    return f"{when:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def render_effective(eff: EffectiveRights) -> str:
+    """The effective state: the engine's verdict, and what cleared (or decided) it, by whom, when."""
+    mark = "CLEARED" if eff.cleared else "NOT cleared"
+    where = (
+        f"assessment {eff.assessment_id}"
+        if eff.assessment_id
+        else "assessment not stored (rights check --record stores it)"
+    )
+    lines = [
+        f"effective: {mark} ({eff.state}); the engine's verdict is {eff.verdict}",
+        f"  {where} of {eff.student}: {eff.explanation}",
+    ]
+    for d in eff.decided_by:
+        who = (d.actor or "?") + (f" on behalf of {d.on_behalf_of}" if d.on_behalf_of else "")
+        lines.append(
+            f"  decided by {d.kind.replace('_', ' ')} {d.record or '(not stored)'}: "
+            f"{who if d.record else 'the engine'}, {_when(d.at)}"
+        )
     return "\n".join(lines)
 
 

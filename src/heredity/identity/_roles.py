@@ -1,19 +1,23 @@
-"""Actors and their roles, recorded in the registry (who may approve, waive, clear)."""
+"""Actors and the roles they hold, recorded in the registry with their history."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from heredity.errors import ApprovalRefused, BadInput
-from heredity.govern._policy import ROLES
 from heredity.records import RecordBody, RecordKind
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
+
+ROLES = ("model_risk", "safety", "legal", "engineer", "auditor", "incident_responder", "admin")
+Role = Literal[
+    "model_risk", "safety", "legal", "engineer", "auditor", "incident_responder", "admin"
+]
 
 
 class RoleGrant(RecordBody):
