@@ -135,9 +135,7 @@ def test_the_requester_of_the_check_may_not_review_it(
     )
 
 
-def test_the_distiller_may_not_review_it(
-    registry: Registry, plan: Plan, legal: Registry
-) -> None:
+def test_the_distiller_may_not_review_it(registry: Registry, plan: Plan, legal: Registry) -> None:
     doc = plan(teachers=[{"licence": "some-unlisted-licence"}])
     rid = _assessment(legal, doc)  # lee requested it: lee may not review it either
     as_actor(registry, "eng").record(doc)  # eng ran (recorded) the distillation

@@ -88,9 +88,7 @@ def test_review_approve_clears_needs_review(
     assert eff2.reviews[0].reviewer == "kim" and eff2.actor == "kim"
 
 
-def test_review_cannot_override_prohibited(
-    registry: Registry, legal: Registry, plan: Plan
-) -> None:
+def test_review_cannot_override_prohibited(registry: Registry, legal: Registry, plan: Plan) -> None:
     rid = _blocked(registry, plan(teachers=[{"licence": "llama3"}]))
     with pytest.raises(BadInput, match="authorization"):
         review(legal, rid, "approve", "looks fine to me")
