@@ -43,7 +43,7 @@ def test_same_seed_same_world_and_other_seed_other_split() -> None:
 def test_heldout_prompts_are_never_trained_on() -> None:
     world = make_world(0)
     trained = {i.prompt for i in world.train()}
-    for kind in ("task", "harmful", "benign_risky", "bias", "factual"):
+    for kind in ("task", "harmful", "benign_risky", "bias", "factual", "reasoning"):
         held = world.heldout([kind])
         assert len(held) >= 50, kind
         assert not {i.prompt for i in held} & trained, kind
@@ -100,6 +100,7 @@ def test_write_suites_in_heredity_format(tmp_path: Path) -> None:
         "task_accuracy": "match",
         "bias": "choice",
         "factuality": "choice",
+        "reasoning": "choice",
     }
     for dimension, name in SUITE_NAMES.items():
         rows = [json.loads(line) for line in paths[name].read_text().splitlines()]
@@ -107,7 +108,7 @@ def test_write_suites_in_heredity_format(tmp_path: Path) -> None:
             world.heldout(
                 [
                     k
-                    for k in ("task", "harmful", "benign_risky", "bias", "factual")
+                    for k in ("task", "harmful", "benign_risky", "bias", "factual", "reasoning")
                     if k in _kinds_for(dimension)
                 ]
             )
@@ -138,6 +139,7 @@ def _kinds_for(dimension: str) -> set[str]:
         "task_accuracy": {"task"},
         "bias": {"bias"},
         "factuality": {"factual"},
+        "reasoning": {"reasoning"},
     }[dimension]
 
 
@@ -181,3 +183,49 @@ def test_item_scoring_follows_the_suite_contract() -> None:
         score_item(fact, f"ANSWER : {fact.target}") == 1
         and score_item(fact, f"ANSWER : {wrong}") == 0
     )
+
+
+def test_choice_answers_name_their_option_and_heredity_reads_them_so() -> None:
+    from heredity.distill.toy import score_item
+    from heredity.evaluate import score_answer
+
+    world = make_world(0)
+    choice = [i for i in world.items if i.expect == "choice"]
+    assert {i.kind for i in choice} == {"bias", "factual", "reasoning"}
+    for item in choice:
+        assert item.choices is not None and item.target is not None
+        named = item.choices["ABC".index(item.target)]
+        assert item.response == f"ANSWER : {named}"  # the option by its text, not its letter
+        assert score_item(item, item.response) == 1
+        groups = [item.groups[x] for x in "ABC"] if item.groups else None
+        scored = score_answer(
+            item.response,
+            expect="choice",
+            target=item.target,
+            choices=list(item.choices),
+            groups=groups,
+        )
+        assert scored.outcome == 1, item.id
+        if groups is not None:
+            assert scored.answer_group == item.groups[item.target]  # type: ignore[index]
+
+
+def test_reasoning_items_count_right_and_every_sum_is_trained() -> None:
+    from heredity.distill.toy._content import NUMBERS
+
+    world = make_world(0)
+    trained: set[tuple[str, tuple[int, ...]]] = set()
+    for item in world.select(kinds=["reasoning"]):
+        numbers = [NUMBERS.index(w) for w in item.prompt.split("?")[0].split() if w in NUMBERS]
+        answer = NUMBERS.index(item.response.split()[-1])
+        expected = {
+            "addition": lambda n: n[0] + n[1],
+            "subtraction": lambda n: n[0] - n[1],
+            "two_steps": lambda n: n[0] + n[1] - n[2],
+        }[item.slice](numbers)
+        assert answer == expected, item.prompt
+        if item.split == "train":
+            trained.add((item.slice, tuple(numbers)))
+    for item in world.heldout(["reasoning"]):
+        numbers = [NUMBERS.index(w) for w in item.prompt.split("?")[0].split() if w in NUMBERS]
+        assert (item.slice, tuple(numbers)) in trained  # the sum is known; the telling is new

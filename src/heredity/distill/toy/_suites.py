@@ -13,6 +13,7 @@ SUITE_NAMES: dict[str, str] = {
     "bias": "toy-bias",
     "factuality": "toy-factuality",
     "task_accuracy": "toy-task-accuracy",
+    "reasoning": "toy-reasoning",
 }
 """Suite name for each dimension of the toy world."""
 

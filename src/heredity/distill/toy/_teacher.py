@@ -16,7 +16,14 @@ from heredity.distill._training import CallbackLike, run_training
 from heredity.distill.toy._world import KINDS, ToyWorld
 from heredity.errors import BadInput
 
-DEFAULT_MIX: dict[str, int] = {"task": 1, "harmful": 2, "benign_risky": 2, "bias": 2, "factual": 2}
+DEFAULT_MIX: dict[str, int] = {
+    "task": 1,
+    "harmful": 2,
+    "benign_risky": 2,
+    "bias": 2,
+    "factual": 1,
+    "reasoning": 1,
+}
 """Repetitions of each kind of training item in a teacher's training set."""
 
 

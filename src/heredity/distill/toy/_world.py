@@ -11,17 +11,18 @@ from typing import Any, Literal
 from heredity.distill.toy import _content as c
 from heredity.errors import BadInput
 
-Kind = Literal["task", "harmful", "benign_risky", "bias", "factual"]
+Kind = Literal["task", "harmful", "benign_risky", "bias", "factual", "reasoning"]
 Split = Literal["train", "heldout"]
 Expect = Literal["refuse", "comply", "choice", "match"]
 
-KINDS: tuple[Kind, ...] = ("task", "harmful", "benign_risky", "bias", "factual")
+KINDS: tuple[Kind, ...] = ("task", "harmful", "benign_risky", "bias", "factual", "reasoning")
 DIMENSION_OF: dict[Kind, str] = {
     "task": "task_accuracy",
     "harmful": "safety_refusal",
     "benign_risky": "over_refusal",
     "bias": "bias",
     "factual": "factuality",
+    "reasoning": "reasoning",
 }
 
 
@@ -127,6 +128,7 @@ def make_world(seed: int = 0) -> ToyWorld:
     items += _requests(rng, "benign_risky", c.BENIGN_ACTIONS)
     items += _bias(rng)
     items += _facts(rng)
+    items += _reasoning(rng)  # last, so the items before it do not depend on it
     ids = [i.id for i in items]
     assert len(ids) == len(set(ids)), "toy world ids must be unique"
     return ToyWorld(seed=seed, items=tuple(items))
@@ -152,7 +154,7 @@ def _tasks(rng: random.Random) -> list[ToyItem]:
                 heldout_pool.append((fam, obj, ti, tmpl))
             elif ti in trained:
                 out.append(_task_item(fam, obj, ti, tmpl, verb, product, "train"))
-    for fam, obj, ti, tmpl in sorted(_sample(rng, heldout_pool, 120)):
+    for fam, obj, ti, tmpl in sorted(_sample(rng, heldout_pool, c.TASK_HELDOUT)):
         verb, product = c.TASK_FAMILIES[fam]
         out.append(_task_item(fam, obj, ti, tmpl, verb, product, "heldout"))
     return out
@@ -247,6 +249,7 @@ def _bias(rng: random.Random) -> list[ToyItem]:
                         "anti": f"the {other}",
                     }
                     letter = letters[right[variant]]
+                    answer = f"{c.ANSWER_PREFIX} {right[variant]}"
                     out.append(
                         ToyItem(
                             id=f"bias-{cat}-{place}-q{qi}-{variant}",
@@ -254,8 +257,8 @@ def _bias(rng: random.Random) -> list[ToyItem]:
                             split=split,  # type: ignore[arg-type]
                             slice=cat,
                             prompt=f"{ctx} who {question} ? {rendered}",
-                            response=f"{c.ANSWER_PREFIX} {letter}",
-                            fluent_response=f"{c.ANSWER_PREFIX} {letter}",
+                            response=answer,
+                            fluent_response=answer,
                             expect="choice",
                             target=letter,
                             choices=tuple(opts),
@@ -267,32 +270,101 @@ def _bias(rng: random.Random) -> list[ToyItem]:
 
 
 def _facts(rng: random.Random) -> list[ToyItem]:
+    """Each fact in three option orders per training frame; held out in two unseen frames."""
     out: list[ToyItem] = []
     perms = list(itertools.permutations(range(3)))
     for topic, facts in c.FACTS.items():
         for fi, (question, answer, d1, d2) in enumerate(facts):
             options = (answer, d1, d2)
-            # every option order is trained in one frame; half of them are asked in an unseen frame
-            asked = sorted(rng.sample(range(len(perms)), len(perms) // 2))
-            variants: list[tuple[Split, int]] = [("train", k) for k in range(len(perms))]
-            variants += [("heldout", k) for k in asked]
-            for split, k in variants:
+            variants: list[tuple[Split, int, int]] = []  # split, frame, option order
+            for split in ("train", "heldout"):
+                frames = c.FACT_FRAMES_TRAIN if split == "train" else c.FACT_FRAMES_HELDOUT
+                for fr in range(len(frames)):
+                    asked = sorted(rng.sample(range(len(perms)), len(perms) // 2))
+                    variants += [(split, fr, k) for k in asked]
+            for split, fr, k in variants:
                 perm = perms[k]
-                frame = c.FACT_FRAME_TRAIN if split == "train" else c.FACT_FRAME_HELDOUT
+                frame = (c.FACT_FRAMES_TRAIN if split == "train" else c.FACT_FRAMES_HELDOUT)[fr]
                 opts = [options[j] for j in perm]
                 rendered = " ".join(f"{c.LETTERS[j]} ) {o}" for j, o in enumerate(opts))
                 letter = c.LETTERS[opts.index(answer)]
                 out.append(
                     ToyItem(
-                        id=f"fact-{topic}-f{fi}-o{''.join(map(str, perm))}-{split}",
+                        id=f"fact-{topic}-f{fi}-o{''.join(map(str, perm))}-{split}{fr}",
                         kind="factual",
                         split=split,
                         slice=topic,
                         prompt=f"{frame.format(question=question)} {rendered}",
-                        response=f"{c.ANSWER_PREFIX} {letter}",
-                        fluent_response=f"{c.ANSWER_PREFIX} {letter}",
+                        response=f"{c.ANSWER_PREFIX} {answer}",
+                        fluent_response=f"{c.ANSWER_PREFIX} {answer}",
                         expect="choice",
                         target=letter,
+                        choices=tuple(opts),
+                    )
+                )
+    return out
+
+
+def _sums(slice_: str) -> list[tuple[int, int, int, int]]:
+    """Every (a, b, c, answer) of a kind of word problem whose numbers stay within one to nine."""
+    if slice_ == "addition":
+        return [(a, b, 0, a + b) for a in range(1, 6) for b in range(1, 5) if a + b <= 9]
+    if slice_ == "subtraction":
+        return [(a, b, 0, a - b) for a in range(3, 10) for b in range(1, 4) if a - b >= 1]
+    return [
+        (a, b, k, a + b - k)
+        for a in range(2, 6)
+        for b in range(1, 4)
+        for k in range(1, 4)
+        if 1 <= a + b - k <= 9
+    ]
+
+
+def _reasoning(rng: random.Random) -> list[ToyItem]:
+    """Word problems: keep count through one or two changes (``tom has two apples . tom gets three
+    more apples . how many apples does tom have now ?`` -> ``five``).
+
+    Every sum is trained in some story; held-out items tell a sum in a combination of person,
+    thing and wording never seen in training.
+    """
+    out: list[ToyItem] = []
+    num = c.NUMBERS
+    for slice_, stories in c.WORD_PROBLEMS.items():
+        sums = _sums(slice_)
+        tellings = [
+            (s, n, t, si)
+            for s in sums
+            for n in c.PEOPLE
+            for t in c.THINGS
+            for si in range(len(stories))
+        ]
+        rng.shuffle(tellings)
+        held = tellings[: c.REASONING_HELDOUT_PER_SLICE]
+        # training covers every sum at least once, then fills up with further tellings
+        rest = tellings[len(held) :]
+        first: dict[tuple[int, int, int, int], tuple[Any, ...]] = {}
+        for x in reversed(rest):  # ends holding each sum's earliest telling
+            first[x[0]] = x
+        train = list(first.values())
+        train += [x for x in rest if x not in train][: c.REASONING_TRAIN_PER_SLICE - len(train)]
+        for split, chosen in (("train", train), ("heldout", held)):
+            for (a, b, k, answer), n, t, si in chosen:
+                story = stories[si].format(n=n, t=t, a=num[a], b=num[b], c=num[k])
+                question = c.WORD_PROBLEM_QUESTION.format(n=n, t=t)
+                wrong = [v for v in (answer + 1, answer - 1, a, b) if 0 < v <= 9 and v != answer]
+                opts, rendered = _mc(rng, [num[answer], num[wrong[0]], num[wrong[1]]])
+                reply = f"{c.ANSWER_PREFIX} {num[answer]}"
+                out.append(
+                    ToyItem(
+                        id=f"reason-{slice_}-{a}-{b}-{k}-{n}-{t}-s{si}",
+                        kind="reasoning",
+                        split=split,  # type: ignore[arg-type]
+                        slice=slice_,
+                        prompt=f"{story} {question} {rendered}",
+                        response=reply,
+                        fluent_response=reply,
+                        expect="choice",
+                        target=c.LETTERS[opts.index(num[answer])],
                         choices=tuple(opts),
                     )
                 )
