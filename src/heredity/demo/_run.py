@@ -1,15 +1,18 @@
 """The governed-distillation demo: the standard's Scenarios A, B and C in miniature, end to end.
 
-Everything is real: a toy teacher is trained, students are distilled from it on the transformers
-Trainer with the capture callback attached (rights gate first, provenance recorded at the end),
-every model is evaluated through Inspect on the same held-out suites, the transfer is assessed,
-and the approvals, the incident and the audit run over the resulting registry.
+Everything is real: two toy teachers are trained, students are distilled from them on the
+transformers Trainer with the capture callback attached (rights gate first, provenance recorded at
+the end), every model is evaluated through Inspect on the same held-out suite, the transfer is
+assessed, and the approvals, the audit, the incident and the audit again run over the resulting
+registry. Training and evaluation run in two worker processes (one per core); the main process
+narrates, assesses and governs.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import random
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +25,16 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.tree import Tree
 
-from heredity.demo._cast import API_STUDENT, BLEND, FLUENT, SAFETY_AWARE, SEQ, TASK_ONLY, TEACHER
+from heredity.demo._cast import (
+    API_STUDENT,
+    BLEND,
+    FLUENT,
+    SAFETY_AWARE,
+    SEQ,
+    STUDENTS,
+    TASK_ONLY,
+    TEACHER,
+)
 from heredity.demo._config import FULL, DemoConfig
 from heredity.demo._governance import run_governance
 from heredity.errors import RightsBlocked
@@ -30,6 +42,8 @@ from heredity.registry import Registry
 
 # Scenario C's mix leans on the fluent teacher, as a team chasing helpfulness would.
 BLEND_WEIGHTS = (0.4, 0.6)
+STEPS = 20
+"""Steps of the progress bar (one per narrated step)."""
 
 
 def _plan(
@@ -57,7 +71,7 @@ def _plan(
             "regions": ["UK"],
         },
         "expectations": {
-            "capability": "keep at least 90% of the teacher's task help",
+            "capability": "keep at least 90% of the teacher's task accuracy and reasoning",
             "safety": "refusal rate within 5 points of the teacher",
         },
         "evaluation_plan": {"suites": suites, "policy": "default"},
@@ -78,6 +92,17 @@ def _teacher_entry(ref: str, role: str = "primary", weight: float = 1.0) -> dict
     }
 
 
+def _dataset(name: str, source: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "version": "1",
+        "kind": "real",
+        "licence": "proprietary",
+        "source": source,
+        **extra,
+    }
+
+
 class Demo:
     """One run of the demo into ``out``; :meth:`run` returns the summary it writes."""
 
@@ -90,7 +115,7 @@ class Demo:
         self.reports = self.out / "reports"
         self.models = self.out / "models"
         self.logs = self.out / "logs"
-        self.summary: dict[str, Any] = {}
+        self.summary: dict[str, Any] = {"timings": {}, "workers": {}}
         self.progress: Progress | None = None
         self.task: Any = None
 
@@ -109,11 +134,13 @@ class Demo:
         yield
         if self.progress is not None:
             self.progress.advance(self.task)
-        self.say(f"  [dim]{label}: {time.perf_counter() - started:.1f} s[/]")
+        seconds = time.perf_counter() - started
+        self.summary["timings"][label] = round(seconds, 1)
+        self.say(f"  [dim]{label}: {seconds:.1f} s[/]")
 
     # -- building blocks ------------------------------------------------------------------------
-    def _suites(self) -> list[str]:
-        """One suite of every held-out item (all five dimensions): one Inspect run per model."""
+    def _suite(self) -> str:
+        """One suite of every held-out item (all six dimensions): one Inspect run per model."""
         from heredity.distill.toy import write_suites
 
         paths = write_suites(self.world, self.out / "suites")
@@ -123,21 +150,23 @@ class Demo:
             lines += path.read_text().splitlines()[:cap]
         combined = self.out / "suites" / "toy-heldout.jsonl"
         combined.write_text("\n".join(lines) + "\n")
-        return [str(combined)]
+        return str(combined)
 
-    def _teacher_dir(self, ref: str) -> Path:
-        return self.models / ref.split("@")[0].split("/")[-1]
+    def _dir(self, ref: str) -> str:
+        return str(self.models / ref.split("@")[0].split("/")[-1])
 
-    def _register_teacher(self, ref: str, out: Path, *, owner: str) -> None:
-        name, version = ref.split("@")
-        self.registry.register_model_dir(
-            out,
-            name=name,
-            version=version,
-            licence="apache-2.0",
-            provider="acme",
-            owner=owner,
-            access="internal",
+    def _train_teacher(self, ref: str, *, fluent: bool, owner: str) -> Future[dict[str, Any]]:
+        """Train, register and evaluate a teacher in a worker (its baseline, reused by students)."""
+        return self.pool.submit(
+            _teacher_job,
+            self.db_url,
+            self.config.model_dump(),
+            self._dir(ref),
+            ref,
+            fluent,
+            owner,
+            self.suite,
+            str(self.logs),
         )
 
     def _distill(
@@ -147,52 +176,54 @@ class Demo:
         examples: list[dict[str, str]],
         method: str,
         seed: int | None = None,
-    ) -> Future[str]:
-        """Distil in a worker process (the two cores train two students at once)."""
+    ) -> Future[dict[str, Any]]:
+        """Distil, record and evaluate a student in a worker (the two cores train two at once)."""
         specs = [(str(self.registry.get_model(ref).path), w, ref) for ref, w in teachers]
+        cap = self.config.examples_cap
+        if cap is not None and len(examples) > cap:
+            keep = sorted(random.Random(self.config.world_seed).sample(range(len(examples)), cap))
+            examples = [examples[i] for i in keep]
         student = plan["student"]["name"]
         return self.pool.submit(
             _distill_job,
             self.db_url,
+            self.config.model_dump(),
             plan,
             specs,
             examples,
             method,
             self.config.world_seed if seed is None else seed,
-            self.config.student_steps,
-            self.config.threads,
             str(self.models / student.split("/")[-1]),
+            self.suite,
+            str(self.logs),
         )
 
-    def _baseline(self, ref: str, suites: list[str]) -> None:
-        """Evaluate a teacher on the suites now, stored for every student's assessment (4.2)."""
-        from heredity.evaluate import EvalSettings, evaluate_many
-
-        evaluate_many(
-            ref,
-            suites,
-            registry=self.registry,
-            settings=EvalSettings(max_tokens=self.config.max_tokens),
-            log_dir=self.logs,
-        )
-
-    def _assess(self, teachers: list[str], student: str) -> tuple[Any, Any]:
-        from heredity.evaluate import EvalSettings
+    def _assess(self, teachers: list[str], student: str) -> Any:
+        """Assess a student against its teachers on the evaluations its worker stored (4.2, 4.6)."""
         from heredity.report import render_html
         from heredity.transfer import assess_models
 
-        assessment, stored = assess_models(
+        assessment, _ = assess_models(
             self.registry,
             teachers,
             student,
-            settings=EvalSettings(max_tokens=self.config.max_tokens),
+            settings=_settings(self.config),
             log_dir=self.logs,
         )
         self.reports.mkdir(parents=True, exist_ok=True)
         (self.reports / f"{student.split('/')[-1].replace('@', '-')}.html").write_text(
             render_html(assessment)
         )
-        return assessment, stored
+        return assessment
+
+    def _report(self, label: str, assessment: Any) -> dict[str, Any]:
+        """Say the verdict, and why for every dimension that did not transfer; return the outcome."""
+        outcome = assessment_outcome(assessment)
+        self.say(f"  {label}: overall [bold]{outcome['verdict']}[/]")
+        for f in outcome["failures"]:
+            against = f" (against {f['teacher']})" if f.get("teacher") else ""
+            self.say(f"    [red]{f['dimension']} {f['verdict']}[/]{against}: {f['reason']}")
+        return outcome
 
     # -- scenarios --------------------------------------------------------------------------------
     def scenario_b(self) -> None:
@@ -212,14 +243,13 @@ class Demo:
                 }
             ],
             "sequence_level",
-            {
-                "name": "acme/rival-synthetic",
-                "version": "1",
-                "kind": "synthetic",
-                "generated_by": ["openai/gpt-5@2026-08"],
-                "licence": "proprietary",
-                "examples": 50000,
-            },
+            _dataset(
+                "acme/rival-synthetic",
+                "GPT-5 answers to scraped questions",
+                kind="synthetic",
+                generated_by=["openai/gpt-5@2026-08"],
+                examples=50000,
+            ),
             ["toy"],
         )
         plan["intended_use"].update(
@@ -239,142 +269,134 @@ class Demo:
             f"  blocked before any compute: [bold]{blocked}[/]; deciding clause [bold]{clause}[/]"
         )
         self.say(f"  {why}")
-        self.summary["scenario_b"] = {"blocked": blocked, "clause": clause}
+        self.summary["scenario_b"] = {"blocked": blocked, "clause": clause, "reason": why}
 
-    def scenario_a(self, suites: list[str]) -> None:
+    def start_students(self) -> dict[str, Future[dict[str, Any]]]:
+        """Queue every student once the safety teacher is ready (the blend waits for both)."""
         from heredity.distill.toy import transfer_set
 
-        self.heading("Scenario A — safety transfer: task-only vs safety-aware distillation")
-        jobs: dict[str, Future[str]] = {}
+        jobs: dict[str, Future[dict[str, Any]]] = {}
         for ref, kind in ((TASK_ONLY, "task_only"), (SAFETY_AWARE, "safety_aware")):
             plan = _plan(
                 ref,
                 [_teacher_entry(TEACHER)],
                 "standard_kd",
-                {
-                    "name": f"acme/toy-{kind.replace('_', '-')}-prompts",
-                    "version": "1",
-                    "kind": "real",
-                    "licence": "proprietary",
-                    "source": f"toy world training split ({kind})",
-                },
-                suites,
+                _dataset(
+                    f"acme/toy-{kind.replace('_', '-')}-prompts",
+                    f"toy world training split ({kind.replace('_', '-')} transfer set)",
+                ),
+                [self.suite],
             )
-            jobs[kind] = self._distill(
+            jobs[ref] = self._distill(
                 plan,
                 [(TEACHER, 1.0)],
                 transfer_set(self.world, kind),
                 "standard_kd",
                 seed=self.config.student_seed,
             )
-        # A sequence-level student learns from data the teacher generated (distillation all the same):
-        # queued now, it trains as soon as a core is free.
+        # A sequence-level student learns from text the teacher generated: distillation all the same.
         seq_plan = _plan(
             SEQ,
             [{**_teacher_entry(TEACHER), "signals": ["generated_text"]}],
             "sequence_level",
-            {
-                "name": "acme/toy-teacher-generations",
-                "version": "1",
-                "kind": "synthetic",
-                "generated_by": [TEACHER],
-                "licence": "proprietary",
-                "source": "the teacher's greedy answers to the safety-aware prompts",
-            },
-            suites,
+            _dataset(
+                "acme/toy-teacher-generations",
+                "the teacher's greedy answers to the safety-aware prompts",
+                kind="synthetic",
+                generated_by=[TEACHER],
+            ),
+            [self.suite],
         )
-        self.seq_job = self._distill(
+        jobs[SEQ] = self._distill(
             seq_plan,
             [(TEACHER, 1.0)],
             [{"prompt": e["prompt"]} for e in transfer_set(self.world, "safety_aware")],
             "sequence_level",
+            seed=self.config.student_seed,
         )
-        self.start_blend(suites)
-        with self.step(f"record the teacher's baseline: {TEACHER} on the held-out suites"):
-            self._baseline(TEACHER, suites)  # while both cores distil
-        results: dict[str, Any] = {}
-        for ref, kind in ((TASK_ONLY, "task_only"), (SAFETY_AWARE, "safety_aware")):
-            with self.step(
-                f"distil {ref} ({kind.replace('_', '-')} transfer set; gate, capture, record)"
-            ):
-                jobs[kind].result()
-            with self.step(f"evaluate {ref} and assess it against the teacher's baseline"):
-                assessment, _ = self._assess([TEACHER], ref)
-            results[kind] = assessment
-            refusal = _dimension(assessment, "safety_refusal")
-            self.say(
-                f"  {ref}: overall [bold]{assessment.verdict}[/]; refusal {refusal.teacher.value:.1%} -> "
-                f"{refusal.student.value:.1%} ({refusal.verdict})"
-            )
-        t_only = _dimension(results["task_only"], "safety_refusal")
-        s_aware = _dimension(results["safety_aware"], "safety_refusal")
-        self.summary["scenario_a"] = {
-            "task_only": results["task_only"].verdict,
-            "safety_aware": results["safety_aware"].verdict,
-            "task_only_refusal_verdict": t_only.verdict,
-            "safety_aware_refusal_verdict": s_aware.verdict,
-            "teacher_refusal": t_only.teacher.value,
-            "task_only_refusal": t_only.student.value,
-            "safety_aware_refusal": s_aware.student.value,
-        }
+        return jobs
 
-    def start_blend(self, suites: list[str]) -> None:
-        """Queue the multi-teacher student as soon as the fluent teacher is ready (Scenario C)."""
+    def start_blend(self) -> Future[dict[str, Any]]:
+        """Queue the multi-teacher student (Scenario C) once both teachers are registered."""
         from heredity.distill.toy import transfer_set
 
         plan = _plan(
             BLEND,
             [
-                _teacher_entry(TEACHER, "safety", BLEND_WEIGHTS[0]),
+                _teacher_entry(TEACHER, "primary", BLEND_WEIGHTS[0]),
                 _teacher_entry(FLUENT, "fluency", BLEND_WEIGHTS[1]),
             ],
             "multi_teacher",
-            {
-                "name": "acme/toy-blend-prompts",
-                "version": "1",
-                "kind": "real",
-                "licence": "proprietary",
-                "source": "toy world training split (safety-aware)",
-            },
-            suites,
+            _dataset("acme/toy-blend-prompts", "toy world training split (safety-aware)"),
+            [self.suite],
             rationale=(
-                "The safety teacher answers for refusals and bias, the fluent teacher for tone "
-                "and task help; expected conflict on harmful requests, where the fluent teacher "
-                "complies. Assessed per slice against the responsible teacher."
+                "The safety-aligned teacher is primary (refusals, bias, facts, reasoning); the "
+                "fluent teacher adds tone and task help. Expected conflict on harmful requests, "
+                "where the fluent teacher complies. Assessed per slice against the responsible "
+                "teacher."
             ),
         )
-        self.blend_job = self._distill(
+        return self._distill(
             plan,
             [(TEACHER, BLEND_WEIGHTS[0]), (FLUENT, BLEND_WEIGHTS[1])],
             transfer_set(self.world, "safety_aware"),
             "multi_teacher",
+            seed=self.config.student_seed,
         )
 
-    def scenario_c(self) -> None:
-        with self.step(f"sequence-level distillation of {SEQ} on the teacher's generations"):
-            self.seq_job.result()
-        with self.step(f"evaluate {SEQ} and assess the transfer"):
-            seq_assessment, _ = self._assess([TEACHER], SEQ)
-        self.say(f"  {SEQ}: overall [bold]{seq_assessment.verdict}[/]")
+    def scenario_a(self, jobs: dict[str, Future[dict[str, Any]]]) -> None:
+        self.heading("Scenario A — safety transfer: task-only vs safety-aware distillation")
+        results: dict[str, Any] = {}
+        for ref, label in ((TASK_ONLY, "task-only"), (SAFETY_AWARE, "safety-aware")):
+            with self.step(f"distil {ref} ({label} transfer set; gate, capture, record, evaluate)"):
+                self.summary["workers"][ref] = jobs[ref].result()
+            with self.step(f"assess {ref} against the teacher's baseline"):
+                assessment = self._assess([TEACHER], ref)
+            results[ref] = (assessment, self._report(ref, assessment))
+            refusal = _dimension(assessment, "safety_refusal")
+            self.say(
+                f"    refusal of harmful requests {_pct(refusal.teacher.value)} -> "
+                f"{_pct(refusal.student.value)} ({refusal.verdict})"
+            )
+        t_only = _dimension(results[TASK_ONLY][0], "safety_refusal")
+        s_aware = _dimension(results[SAFETY_AWARE][0], "safety_refusal")
+        self.summary["scenario_a"] = {
+            "task_only": results[TASK_ONLY][1],
+            "safety_aware": results[SAFETY_AWARE][1],
+            "teacher_refusal": t_only.teacher.value,
+            "task_only_refusal": t_only.student.value,
+            "safety_aware_refusal": s_aware.student.value,
+        }
+        self.heading("Sequence-level distillation: a student of the teacher's generated text")
+        with self.step(
+            f"distil {SEQ} on the teacher's generations (gate, capture, record, evaluate)"
+        ):
+            self.summary["workers"][SEQ] = jobs[SEQ].result()
+        with self.step(f"assess {SEQ} against the teacher's baseline"):
+            seq = self._assess([TEACHER], SEQ)
+        self.summary["sequence_level"] = self._report(SEQ, seq)
+
+    def scenario_c(self, job: Future[dict[str, Any]]) -> None:
         self.heading("Scenario C — multi-teacher: a safety teacher and a fluent teacher")
         self.say(f"  {FLUENT} answers everything; it was trained alongside the safety teacher")
         with self.step(
             f"distil {BLEND} from both teachers (weights {BLEND_WEIGHTS[0]} / {BLEND_WEIGHTS[1]})"
         ):
-            self.blend_job.result()
-        with self.step(f"evaluate {BLEND}; assess it against each teacher's role"):
-            assessment, _ = self._assess([TEACHER, FLUENT], BLEND)
+            self.summary["workers"][BLEND] = job.result()
+        with self.step(f"assess {BLEND} against each teacher's role"):
+            assessment = self._assess([TEACHER, FLUENT], BLEND)
+        outcome = self._report(BLEND, assessment)
         self.say(
-            f"  overall [bold]{assessment.verdict}[/]; incoherent on: "
-            f"{', '.join(assessment.incoherent_slices) or 'none'}"
+            "    incoherent where the teachers disagree: "
+            f"{', '.join(assessment.incoherent_slices) or 'nowhere'}"
         )
         self.summary["scenario_c"] = {
+            **outcome,
             "incoherent_slices": list(assessment.incoherent_slices),
-            "verdict": assessment.verdict,
         }
 
     def lineage(self) -> None:
-        self.heading("Lineage and impact of the teacher")
+        self.heading("Lineage and impact of the teacher (4.4)")
         lin = self.registry.lineage(TEACHER, "down")
         tree = Tree(f"[bold]{TEACHER}[/]")
         children: dict[str, list[tuple[str, str]]] = {}
@@ -410,7 +432,9 @@ class Demo:
         self.db_url = f"sqlite:///{db}"
         self.registry = Registry.open(self.db_url, actor="dana")
         self.world = make_world(self.config.world_seed)
-        suites = self._suites()
+        self.suite = self._suite()
+        self.summary["config"] = self.config.model_dump()
+        self.summary["suite"] = {"path": self.suite, "items": _count_lines(self.suite)}
         columns = [
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -418,39 +442,38 @@ class Demo:
             TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(),
         ]
-        with Progress(*columns, console=self.console, transient=True) as progress:
-            self.progress = progress
-            self.task = progress.add_task("demo", total=18)
-            self.heading("Setting up: the toy world and its safety-aligned teacher")
-            # Both teachers train in worker processes, one per core; the main process records
-            # the fluent teacher's baseline (Scenario C) as soon as it is ready.
-            self.pool = pool = ProcessPoolExecutor(
-                max_workers=2, mp_context=multiprocessing.get_context("spawn")
+        ctx = multiprocessing.get_context("spawn")
+        with (
+            Progress(*columns, console=self.console, transient=True) as progress,
+            ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool,
+        ):
+            self.progress, self.pool = progress, pool
+            self.task = progress.add_task("demo", total=STEPS)
+            self.heading("Setting up: the toy world and its two teachers")
+            self.say(
+                f"  held-out suite: {self.summary['suite']['items']} items over six dimensions "
+                "(safety refusal, over-refusal, bias, factuality, task accuracy, reasoning)"
             )
-            jobs = {
-                ref: pool.submit(
-                    _train,
-                    self.config.world_seed,
-                    str(self._teacher_dir(ref)),
-                    self.config.fluent_epochs if ref == FLUENT else self.config.teacher_epochs,
-                    ref == FLUENT,
-                    ref.split("@")[0],
-                )
-                for ref in (TEACHER, FLUENT)
+            teachers = {
+                TEACHER: self._train_teacher(TEACHER, fluent=False, owner="Safety Team"),
+                FLUENT: self._train_teacher(FLUENT, fluent=True, owner="Conversation Team"),
             }
-            with self.step(f"train the fluent teacher {FLUENT} (answers everything)"):
-                self._register_teacher(FLUENT, jobs[FLUENT].result(), owner="Conversation Team")
-            with self.step(f"record the fluent teacher's baseline while {TEACHER} trains"):
-                self._baseline(FLUENT, suites)
-            with self.step(f"train the safety-aligned teacher {TEACHER}"):
-                self._register_teacher(TEACHER, jobs[TEACHER].result(), owner="Safety Team")
-            self.scenario_b()
-            self.scenario_a(suites)
-            self.scenario_c()
+            self.scenario_b()  # the rights gate needs no compute: while both teachers train
+            with self.step(
+                f"train the safety-aligned teacher {TEACHER}; its baseline on the suite"
+            ):
+                teacher = self.summary["workers"][TEACHER] = teachers[TEACHER].result()
+            self.say(f"  {TEACHER}: {_rates_line(teacher['rates'])}")
+            jobs = self.start_students()
+            with self.step(f"train the fluent teacher {FLUENT} (answers everything); its baseline"):
+                fluent = self.summary["workers"][FLUENT] = teachers[FLUENT].result()
+            self.say(f"  {FLUENT}: {_rates_line(fluent['rates'])}")
+            blend = self.start_blend()
+            self.scenario_a(jobs)
+            self.scenario_c(blend)
             self.lineage()
             self.governance()
-            pool.shutdown()
-        self.summary["students"] = sorted({TASK_ONLY, SAFETY_AWARE, SEQ, BLEND})
+        self.summary["students"] = sorted(STUDENTS)
         self.summary["seconds"] = round(time.perf_counter() - started, 1)
         self.summary["reports"] = str(self.reports)
         (self.out / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
@@ -465,21 +488,89 @@ class Demo:
         run_governance(self)
 
 
+def _settings(config: DemoConfig) -> Any:
+    from heredity.evaluate import EvalSettings
+
+    # The toy models answer a choice by its option's text, so a letter's logprob says nothing:
+    # no logprobs (and no calibration dimension), which also keeps generation batches lean.
+    return EvalSettings(max_tokens=config.max_tokens, logprobs=False)
+
+
+def _evaluate(registry: Registry, ref: str, suite: str, config: DemoConfig, logs: str) -> Any:
+    """The model's own evaluation on the suite, stored (students' and teachers' alike, 4.2)."""
+    from heredity.evaluate import evaluate
+
+    return evaluate(ref, suite, registry=registry, settings=_settings(config), log_dir=logs)
+
+
+def _teacher_job(
+    db_url: str,
+    config: dict[str, Any],
+    out: str,
+    ref: str,
+    fluent: bool,
+    owner: str,
+    suite: str,
+    logs: str,
+) -> dict[str, Any]:
+    """Train a toy teacher, register it with its weights, and record its baseline (a worker)."""
+    from heredity.distill._training import cpu_threads
+    from heredity.distill.toy import make_world, train_teacher
+
+    cfg = DemoConfig.model_validate(config)
+    name, version = ref.split("@")
+    with cpu_threads(cfg.threads):  # one core per worker
+        result = train_teacher(
+            make_world(cfg.world_seed),
+            out,
+            seed=cfg.world_seed,
+            epochs=cfg.fluent_epochs if fluent else cfg.teacher_epochs,
+            fluent=fluent,
+            name=name,
+        )
+    registry = Registry.open(db_url, actor="safety-team" if not fluent else "conversation-team")
+    try:
+        registry.register_model_dir(
+            out,
+            name=name,
+            version=version,
+            licence="apache-2.0",
+            provider="acme",
+            owner=owner,
+            access="internal",
+        )
+        started = time.perf_counter()
+        with cpu_threads(cfg.threads):
+            run = _evaluate(registry, ref, suite, cfg, logs)
+        return {
+            "train_s": round(result.seconds, 1),
+            "steps": result.steps,
+            "evaluate_s": round(time.perf_counter() - started, 1),
+            "rates": _rates(run),
+        }
+    finally:
+        registry.close()
+
+
 def _distill_job(
     db_url: str,
+    config: dict[str, Any],
     plan: dict[str, Any],
     teachers: list[tuple[str, float, str]],
     examples: list[dict[str, str]],
     method: str,
     seed: int,
-    steps: int,
-    threads: int,
     out: str,
-) -> str:
-    """One distillation with the capture callback attached: gate, train, record. Returns the record id."""
+    suite: str,
+    logs: str,
+) -> dict[str, Any]:
+    """One distillation with the capture callback attached: gate, train, record; then the
+    student's own evaluation on the suite (a worker)."""
     from heredity.capture import HeredityCallback
     from heredity.distill import DistillSpec, TeacherSpec, distill
+    from heredity.distill._training import cpu_threads
 
+    cfg = DemoConfig.model_validate(config)
     registry = Registry.open(db_url, actor=str(plan["responsible"]["name"]).split()[0].lower())
     holder: list[HeredityCallback] = []
 
@@ -492,35 +583,51 @@ def _distill_job(
         output_dir=out,
         method=method,
         examples=examples,
-        max_steps=steps,
+        max_steps=cfg.student_steps,
         seed=seed,
-        threads=threads,
+        threads=cfg.threads,
         student_name=plan["student"]["name"],
         dataset_name=plan["datasets"][0]["name"],
         callbacks=[factory],
     )
     try:
+        started = time.perf_counter()
         result = distill(spec)
         record = holder[0].finish(result.output_dir)
-        assert record is not None
-        return record.id
+        if record is None:
+            raise RuntimeError(f"{plan['student']['name']}: the run was not recorded")
+        ref = f"{plan['student']['name']}@{plan['student']['version']}"
+        trained = time.perf_counter()
+        with cpu_threads(cfg.threads):
+            run = _evaluate(registry, ref, suite, cfg, logs)
+        return {
+            "record": record.id,
+            "distill_s": round(trained - started, 1),
+            "evaluate_s": round(time.perf_counter() - trained, 1),
+            "rates": _rates(run),
+        }
     finally:
         registry.close()
 
 
-def _train(world_seed: int, out: str, epochs: float, fluent: bool, name: str) -> Path:
-    """Train a toy teacher (run in this process or in a worker process)."""
-    from heredity.distill.toy import make_world, train_teacher
+def _rates(run: Any) -> dict[str, float]:
+    """Share of items answered as expected, per dimension, of an evaluation run."""
+    totals: dict[str, list[int]] = {}
+    for item in run.items:
+        totals.setdefault(item.dimension, []).append(item.outcome)
+    return {d: sum(v) / len(v) for d, v in totals.items()}
 
-    train_teacher(
-        make_world(world_seed),
-        out,
-        seed=world_seed,
-        epochs=epochs,
-        fluent=fluent,
-        name=name,
-    )
-    return Path(out)
+
+def _rates_line(rates: dict[str, float]) -> str:
+    return ", ".join(f"{d} {_pct(v)}" for d, v in rates.items())
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _count_lines(path: str) -> int:
+    return sum(1 for line in Path(path).read_text().splitlines() if line.strip())
 
 
 def _dimension(assessment: Any, name: str) -> Any:
@@ -528,6 +635,33 @@ def _dimension(assessment: Any, name: str) -> Any:
         if d.name == name:
             return d
     raise KeyError(name)
+
+
+def assessment_outcome(assessment: Any) -> dict[str, Any]:
+    """Verdict, per-dimension verdicts and every dimension that did not transfer, with its reason."""
+    rows: list[tuple[str | None, Any]] = []
+    if hasattr(assessment, "teachers"):  # multi-teacher: each teacher on its role's dimensions
+        for role in assessment.teachers:
+            if role.assessment is not None:
+                rows += [(role.teacher, d) for d in role.assessment.dimensions]
+    else:
+        rows = [(None, d) for d in assessment.dimensions]
+    failures = [
+        {
+            "dimension": d.name,
+            "verdict": d.verdict,
+            "reason": d.reason,
+            **({"teacher": teacher} if teacher else {}),
+        }
+        for teacher, d in rows
+        if d.verdict in ("breach", "inconclusive")
+    ]
+    return {
+        "verdict": assessment.verdict,
+        "dimensions": {d.name: d.verdict for _, d in rows},
+        "items": {d.name: sum(c.teacher.n for c in d.components) or d.teacher.n for _, d in rows},
+        "failures": failures,
+    }
 
 
 def _deciding_clause(assessment: Any) -> tuple[str, str]:
