@@ -16,4 +16,6 @@ def test_decide_by_model_ref_needs_exactly_one_pending_request(
     assert main(["--db", db, "init"]) == 0
     rc = main(["--db", db, "approval", "decide", "acme/none@1", "--approve", "--reason", "ok"])
     assert rc == 2
-    assert "acme/none@1: 0 pending approval requests; give the request id" in capsys.readouterr().err
+    assert (
+        "acme/none@1: 0 pending approval requests; give the request id" in capsys.readouterr().err
+    )

@@ -62,22 +62,31 @@ def model_add(
 
 @model_app.command("show")
 def model_show(ref: str, fmt: str = typer.Option("text", "--format", help="text | json")) -> None:
-    """Show a model."""
+    """Show a model (a distilled student with the rights its distillation rests on)."""
+    from heredity.govern import distillation_rights
+    from heredity.records import ProvenanceDraft
+    from heredity.report import fmt_number
+
     check_format(fmt, ("text", "json"))
     reg = open_registry()
     rec = reg.get_model(ref)
+    dist = reg.distillation_for(rec.ref, ProvenanceDraft)
+    rights = distillation_rights(reg, rec.ref, dist.body) if dist else None
     if fmt == "json":
         print_json(
             rec.model_dump(mode="json")
             | {"ref": rec.ref, "teachers": reg.teachers(ref), "students": reg.students(ref)}
+            | {"rights": rights.model_dump(mode="json") if rights else None}
         )
         return
     table = Table(title=rec.ref, show_header=False)
     for key, value in rec.model_dump(exclude={"card", "name", "version"}).items():
         if value is not None:
-            table.add_row(key, str(value))
+            table.add_row(key, fmt_number(value))
     table.add_row("teachers", ", ".join(reg.teachers(ref)) or "-")
     table.add_row("students", ", ".join(reg.students(ref)) or "-")
+    if rights is not None:
+        table.add_row("rights", rights.summary)
     console.print(table)
 
 
@@ -129,6 +138,8 @@ def dataset_add(
 @dataset_app.command("show")
 def dataset_show(ref: str, fmt: str = typer.Option("text", "--format", help="text | json")) -> None:
     """Show a dataset."""
+    from heredity.report import fmt_number
+
     check_format(fmt, ("text", "json"))
     rec = open_registry().get_dataset(ref)
     if fmt == "json":
@@ -137,7 +148,7 @@ def dataset_show(ref: str, fmt: str = typer.Option("text", "--format", help="tex
     table = Table(title=rec.ref, show_header=False)
     for key, value in rec.model_dump(exclude={"name", "version"}).items():
         if value is not None:
-            table.add_row(key, str(value))
+            table.add_row(key, fmt_number(value))
     console.print(table)
 
 

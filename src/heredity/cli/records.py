@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, err_console, open_registry, print_json
 from heredity.errors import NotFound
-from heredity.records import DistillationDocument, load_document, schema_for
+from heredity.records import DistillationDocument, IntendedUse, load_document, schema_for
+
+if TYPE_CHECKING:
+    from heredity.govern import DistillationRights
 
 
 @app.command()
@@ -30,21 +34,71 @@ def validate(
     )
 
 
+def _warn(rights: DistillationRights) -> None:
+    if rights.cleared and not rights.problems:
+        return
+    err_console.print(
+        f"[yellow]warning:[/] rights of {rights.student} are {rights.summary}",
+        markup=True,
+        highlight=False,
+        soft_wrap=True,
+    )
+    for line in rights.warnings:
+        err_console.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
+
+
 @app.command()
 def record(
     document: Path = typer.Argument(..., help="distillation provenance document (YAML/JSON)"),
+    require_cleared: bool = typer.Option(
+        False,
+        "--require-cleared",
+        help="refuse (exit 1, nothing written) unless its rights are effectively cleared",
+    ),
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
-    """Record a distillation: register its models and datasets and write its lineage."""
+    """Record a distillation: register its models and datasets and write its lineage.
+
+    Says when the rights it rests on are not cleared (needs_review, prohibited, unchecked), as
+    test 8.3 will; --require-cleared refuses such a distillation instead.
+    """
+    from heredity.govern import record_provenance
+
     check_format(fmt, ("text", "json"))
     doc = load_document(document)
-    reg = open_registry()
-    stored, written = reg.record_document(doc)
+    done = record_provenance(open_registry(), doc, require_cleared=require_cleared)
     if fmt == "json":
-        print_json({"id": stored.id, "student": doc.student.ref, "recorded": written})
+        print_json(
+            {
+                "id": done.record.id,
+                "student": doc.student.ref,
+                "recorded": done.written,
+                "rights": done.rights.model_dump(mode="json"),
+            }
+        )
         return
-    verb = "recorded" if written else "already recorded (the same document; nothing written)"
-    console.print(f"{verb} [bold]{doc.student.ref}[/] as {stored.id}")
+    verb = "recorded" if done.written else "already recorded (the same document; nothing written)"
+    console.print(f"{verb} [bold]{doc.student.ref}[/] as {done.record.id}")
+    _warn(done.rights)
+
+
+def _use(use: IntendedUse | None) -> str:
+    from heredity.report import fmt_number
+
+    if use is None:
+        return "(not stated)"
+    competes = (
+        "not stated"
+        if use.competes_with is None
+        else ", ".join(use.competes_with) or "nobody (declared)"
+    )
+    users = "-" if use.monthly_active_users is None else fmt_number(use.monthly_active_users)
+    commercial = {True: "yes", False: "no", None: "not stated"}[use.commercial]
+    return (
+        f"{use.purpose or '(no purpose stated)'}; commercial {commercial}; "
+        f"distribution {use.distribution or 'not stated'}; competes with {competes}; "
+        f"monthly active users {users}; regions {', '.join(use.regions) or '-'}"
+    )
 
 
 @app.command()
@@ -52,7 +106,10 @@ def show(
     ref: str = typer.Argument(..., help="student name@version or record id"),
     fmt: str = typer.Option("text", "--format", help="text | json | yaml"),
 ) -> None:
-    """Show the provenance record of a distilled model."""
+    """Show the provenance record of a distilled model, with the rights it rests on."""
+    from heredity.govern import distillation_rights
+    from heredity.report import fmt_number
+
     check_format(fmt, ("text", "json", "yaml"))
     reg = open_registry()
     stored = (
@@ -65,32 +122,41 @@ def show(
             f"{ref}: no provenance record (is it a distilled model? try `heredity model show {ref}`)"
         )
     doc = stored.body
-    if fmt == "json":
-        print_json(stored.model_dump(mode="json", exclude={"body"}) | {"body": doc.dump()})
-        return
     if fmt == "yaml":
         import yaml
 
         typer.echo(yaml.safe_dump(doc.dump(), sort_keys=False))
         return
+    rights = distillation_rights(reg, stored.subject or doc.student.ref, doc)
+    if fmt == "json":
+        print_json(
+            stored.model_dump(mode="json", exclude={"body"})
+            | {"body": doc.dump(), "rights": rights.model_dump(mode="json")}
+        )
+        return
     table = Table(title=f"{stored.subject} — {stored.id}", show_header=False)
     table.add_row("method", doc.method)
+    table.add_row("init_from", doc.student.init_from or "- (trained from scratch)")
     for t in doc.teachers:
         table.add_row(
             "teacher",
-            f"{t.model} ({t.licence}, {t.access}, weight {t.weight}, {', '.join(t.signals)})",
+            f"{t.model} ({t.licence}, {t.access}, weight {fmt_number(t.weight)}, "
+            f"{', '.join(t.signals)})",
         )
     for d in doc.datasets:
         gen = f" generated by {', '.join(d.generated_by)}" if d.generated_by else ""
-        table.add_row("dataset", f"{d.ref} ({d.kind}) {d.examples} examples{gen}")
+        table.add_row("dataset", f"{d.ref} ({d.kind}) {fmt_number(d.examples)} examples{gen}")
     cfg = doc.config.model_dump(mode="json", exclude={"raw", "layer_mapping"})
     shown = {k: v for k, v in cfg.items() if v not in (None, [], {})}
-    table.add_row("config", ", ".join(f"{k}={v}" for k, v in shown.items()) or "(none)")
+    table.add_row("config", ", ".join(f"{k}={fmt_number(v)}" for k, v in shown.items()) or "(none)")
+    table.add_row("intended use", _use(doc.intended_use))
+    table.add_row("rights", rights.summary)
     resp = doc.responsible
     table.add_row("responsible", f"{resp.name} {resp.email or ''}".strip())
     table.add_row("date", doc.date.isoformat())
     table.add_row("recorded", f"{stored.created_at:%Y-%m-%d %H:%M:%S} UTC by {stored.actor}")
     console.print(table)
+    _warn(rights)
 
 
 @app.command()

@@ -69,6 +69,12 @@ from heredity.govern._policy import (
     published_policies,
     resolve_policy,
 )
+from heredity.govern._recording import (
+    DistillationRights,
+    RecordedDistillation,
+    distillation_rights,
+    record_provenance,
+)
 from heredity.identity import ROLES, Actor, RoleGrant, add_actor, get_actor, list_actors
 from heredity.records import RecordKind
 
@@ -109,6 +115,7 @@ __all__ = [
     "Closed",
     "Decision",
     "Deployment",
+    "DistillationRights",
     "Evidence",
     "EvidenceItem",
     "EvidencePack",
@@ -122,6 +129,7 @@ __all__ = [
     "Owner",
     "PolicyPublication",
     "PublishedPolicy",
+    "RecordedDistillation",
     "Revoked",
     "RoleGrant",
     "SuspendedModel",
@@ -142,6 +150,7 @@ __all__ = [
     "current_approval",
     "decide",
     "deploy",
+    "distillation_rights",
     "gather_evidence",
     "get_actor",
     "incident_html",
@@ -154,6 +163,7 @@ __all__ = [
     "publish_policy",
     "published",
     "published_policies",
+    "record_provenance",
     "request_approval",
     "resolve_policy",
     "responsible_party",
