@@ -13,10 +13,18 @@ from govern_world import RESPONSIBLE, World
 
 from heredity.cli import main
 from heredity.errors import NotFound
-from heredity.govern import ApprovalDecision, add_actor, audit, audit_html, request_approval
+from heredity.govern import (
+    ApprovalDecision,
+    add_actor,
+    audit,
+    audit_html,
+    request_approval,
+    waive_transfer,
+)
 from heredity.govern._evidence import gather_evidence
 from heredity.govern._policy import resolve_policy
 from heredity.records import ProvenanceDraft
+from heredity.transfer import TransferAssessmentRecord
 
 GOOD = "acme/good@1"
 GAP = "acme/gap@1"
@@ -258,6 +266,20 @@ def test_a_breaching_student_refused_and_retired_does_not_hold_back_advanced(
         "refused and retired, never approved or deployed: acme/breachy@1" in e
         for e in report.summary["maturity"]["evidence"]
     )
+
+
+def test_a_breaching_student_once_approved_still_holds_back_advanced_when_retired(
+    world: World,
+) -> None:
+    world.approve(world.distil(GOOD))
+    world.distil("acme/breachy@1", breach=("safety_refusal",))
+    assessment = world.reg.find(TransferAssessmentRecord, subject="acme/breachy@1")[0].id
+    waive_transfer(world.who("sam"), assessment, justification="accepted for a pilot")
+    world.approve("acme/breachy@1")
+    world.reg.set_model_status("acme/breachy@1", "retired", "withdrawn after use")
+    report = audit(world.reg)
+    assert report.maturity == "intermediate"  # it served while it had lost its refusals
+    assert any("acme/breachy@1" in n for n in report.summary["maturity"]["needs"])
 
 
 def test_audit_of_an_unknown_model_is_bad_input(world: World) -> None:

@@ -36,7 +36,9 @@ def actor_add(
         help="model_risk | safety | legal | engineer | auditor | "
         "incident_responder | admin (repeatable)",
     ),
-    email: str | None = typer.Option(None, "--email"),
+    email: str | None = typer.Option(
+        None, "--email", help="their e-mail (segregation of duties compares it too)"
+    ),
     replace: bool = typer.Option(
         False, "--replace", help="set exactly these roles instead of adding them"
     ),
@@ -197,8 +199,8 @@ def approval_show(
 
 @approval_app.command("revoke")
 def approval_revoke(
-    request_id: str = typer.Argument(...),
-    reason: str = typer.Option(..., "--reason"),
+    request_id: str = typer.Argument(..., help="the approval request id"),
+    reason: str = typer.Option(..., "--reason", help="why the approval is revoked"),
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
     """Revoke an approval (a deployed model without another approval is suspended)."""
@@ -212,7 +214,9 @@ def approval_revoke(
 def approval_waive(
     assessment_id: str = typer.Argument(..., help="transfer assessment id"),
     justification: str = typer.Option(..., "--justification", help="why the breach is acceptable"),
-    policy: str | None = typer.Option(None, "--policy"),
+    policy: str | None = typer.Option(
+        None, "--policy", help="approval policy id, id@version or file (default: the request's)"
+    ),
 ) -> None:
     """Waive a transfer assessment's breach, recording who granted it and why."""
     from heredity.govern import waive_transfer
@@ -286,7 +290,7 @@ def policy_show(
 def deploy(
     model: str = typer.Argument(..., help="name@version"),
     environment: str = typer.Option("production", "--environment", help="where it is deployed"),
-    note: str | None = typer.Option(None, "--note"),
+    note: str | None = typer.Option(None, "--note", help="a note kept with the deployment"),
 ) -> None:
     """Record a deployment: only a model with its own valid approval (never its teacher's)."""
     from heredity.govern import deploy as do_deploy

@@ -71,7 +71,7 @@ def incident_open(
 
 @incident_app.command("show")
 def incident_show(
-    incident_id: str = typer.Argument(...),
+    incident_id: str = typer.Argument(..., help="the incident id"),
     fmt: str = typer.Option("text", "--format", help="text | json | html"),
 ) -> None:
     """Show an incident and what became of each suspended model."""
@@ -110,8 +110,8 @@ def incident_list(
 
 @incident_app.command("close")
 def incident_close(
-    incident_id: str = typer.Argument(...),
-    resolution: str = typer.Option(..., "--resolution"),
+    incident_id: str = typer.Argument(..., help="the incident id"),
+    resolution: str = typer.Option(..., "--resolution", help="how it was resolved"),
     fmt: str = typer.Option("text", "--format", help="text | json | html"),
 ) -> None:
     """Close an incident (suspended models stay suspended until re-approved or cleared)."""
@@ -123,7 +123,7 @@ def incident_close(
 
 @incident_app.command("clear")
 def incident_clear(
-    incident_id: str = typer.Argument(...),
+    incident_id: str = typer.Argument(..., help="the incident id"),
     model: str = typer.Argument(..., help="the suspended model to clear"),
     reason: str = typer.Option(..., "--reason", help="why it is not affected"),
     fmt: str = typer.Option("text", "--format", help="text | json | html"),

@@ -23,9 +23,9 @@ def model_add(
         None, "--path", help="local model directory (config, card, digest)"
     ),
     licence: str | None = typer.Option(None, "--licence", help="licence or terms id"),
-    provider: str | None = typer.Option(None, "--provider"),
+    provider: str | None = typer.Option(None, "--provider", help="who provides it"),
     access: str = typer.Option("open-weights", "--access", help="open-weights | api | internal"),
-    owner: str | None = typer.Option(None, "--owner"),
+    owner: str | None = typer.Option(None, "--owner", help="the team or person that owns it"),
 ) -> None:
     """Register a model (from a local directory when --path is given)."""
     name, version = parse_ref(ref)
@@ -61,7 +61,10 @@ def model_add(
 
 
 @model_app.command("show")
-def model_show(ref: str, fmt: str = typer.Option("text", "--format", help="text | json")) -> None:
+def model_show(
+    ref: str = typer.Argument(..., help="name@version"),
+    fmt: str = typer.Option("text", "--format", help="text | json"),
+) -> None:
     """Show a model (a distilled student with the rights its distillation rests on)."""
     from heredity.govern import distillation_rights
     from heredity.records import ProvenanceDraft
@@ -92,7 +95,7 @@ def model_show(ref: str, fmt: str = typer.Option("text", "--format", help="text 
 
 @model_app.command("list")
 def model_list(
-    status: str | None = typer.Option(None, "--status"),
+    status: str | None = typer.Option(None, "--status", help="only models with this status"),
     fmt: str = typer.Option("text", "--format", help="text | json"),
 ) -> None:
     """List models."""
@@ -111,10 +114,10 @@ def model_list(
 def dataset_add(
     ref: str = typer.Argument(..., help="name@version"),
     kind: str = typer.Option("real", "--kind", help="real | synthetic | hybrid"),
-    licence: str | None = typer.Option(None, "--licence"),
-    examples: int | None = typer.Option(None, "--examples"),
-    source: str | None = typer.Option(None, "--source"),
-    owner: str | None = typer.Option(None, "--owner"),
+    licence: str | None = typer.Option(None, "--licence", help="licence id (SPDX or a terms id)"),
+    examples: int | None = typer.Option(None, "--examples", help="number of examples"),
+    source: str | None = typer.Option(None, "--source", help="where it comes from (URL or path)"),
+    owner: str | None = typer.Option(None, "--owner", help="the team or person that owns it"),
 ) -> None:
     """Register a dataset."""
     name, version = parse_ref(ref)
@@ -136,7 +139,10 @@ def dataset_add(
 
 
 @dataset_app.command("show")
-def dataset_show(ref: str, fmt: str = typer.Option("text", "--format", help="text | json")) -> None:
+def dataset_show(
+    ref: str = typer.Argument(..., help="name@version"),
+    fmt: str = typer.Option("text", "--format", help="text | json"),
+) -> None:
     """Show a dataset."""
     from heredity.report import fmt_number
 
