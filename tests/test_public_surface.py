@@ -54,6 +54,7 @@ def test_public_classes_and_functions_have_docstrings() -> None:
         for name, obj in exported(package).items()
         if (isinstance(obj, type) or callable(obj))
         and obj.__module__.startswith("heredity")
+        and getattr(obj, "__name__", name) == name  # an alias documents itself where it is made
         and not (obj.__doc__ or "").strip()
     ]
     assert not missing, f"public names without a docstring: {missing}"

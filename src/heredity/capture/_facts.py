@@ -35,6 +35,8 @@ def framework_versions() -> dict[str, str]:
 
 
 def hardware() -> dict[str, Any]:
+    """The machine a run happens on: platform, Python, CPU count, memory and accelerators."""
+
     info: dict[str, Any] = {
         "machine": platform.machine(),
         "system": platform.system(),

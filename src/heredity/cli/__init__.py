@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    """Console-script entry point: run ``heredity`` and exit with its code."""
+
     sys.exit(main())
 
 

@@ -102,6 +102,8 @@ class Closed(BaseModel):
 
 
 class SuspendedModel(BaseModel):
+    """A model an incident suspended: its status before and now, and how it was resolved."""
+
     model: str
     previous_status: str
     policy: str

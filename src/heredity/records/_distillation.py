@@ -148,6 +148,8 @@ class Dataset(_Strict):
 
 
 class Framework(_Strict):
+    """The training framework that ran the distillation, with its version."""
+
     name: str
     version: str | None = None
     trainer: str | None = None
@@ -224,6 +226,8 @@ class Config(_Strict):
 
 
 class IntendedUse(_Strict):
+    """What the student is for: purpose, commercial use, distribution, competition, users, regions."""
+
     purpose: str | None = None
     commercial: bool | None = None
     distribution: Distribution | None = None
@@ -235,16 +239,22 @@ class IntendedUse(_Strict):
 
 
 class Expectations(_Strict):
+    """What the distiller expects to transfer and what may degrade."""
+
     capability: str | None = None
     safety: str | None = None
 
 
 class EvaluationPlan(_Strict):
+    """The suites a student is to be evaluated on against its teachers (4.6, 4.7)."""
+
     suites: list[str] = Field(default_factory=list)
     policy: str = "default"
 
 
 class Responsible(_Strict):
+    """The party responsible for the distillation (4.1)."""
+
     name: str = Field(min_length=1)
     email: str | None = None
     team: str | None = None

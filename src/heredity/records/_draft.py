@@ -47,6 +47,8 @@ class _Lenient(Part):
 
 
 class DraftStudent(_Lenient):
+    """The student a plan names, every field optional."""
+
     name: str | None = None
     version: str | None = None
     init_from: str | None = None
@@ -58,6 +60,8 @@ class DraftStudent(_Lenient):
 
 
 class DraftTeacher(_Lenient):
+    """A teacher a plan names, every field optional."""
+
     model: str | None = None
     licence: str | None = None
     access: str | None = None
@@ -68,6 +72,8 @@ class DraftTeacher(_Lenient):
 
 
 class DraftDataset(_Lenient):
+    """A dataset a plan names, every field optional."""
+
     name: str | None = None
     version: str | None = None
     kind: str | None = None
@@ -77,12 +83,16 @@ class DraftDataset(_Lenient):
 
 
 class DraftFramework(_Lenient):
+    """The training framework a plan names, every field optional."""
+
     name: str | None = None
     version: str | None = None
     trainer: str | None = None
 
 
 class DraftConfig(_Lenient):
+    """The distillation configuration of a plan, every field optional."""
+
     framework: DraftFramework | None = None
     temperature: float | None = None
     loss: str | None = None
@@ -90,6 +100,8 @@ class DraftConfig(_Lenient):
 
 
 class DraftRun(_Lenient):
+    """The run section of a draft (absent before the run), every field optional."""
+
     status: str | None = None
     started_at: dt.datetime | None = None
     rights_assessment: str | None = None
@@ -98,11 +110,15 @@ class DraftRun(_Lenient):
 
 
 class DraftPlan(_Lenient):
+    """The plan section of a draft: what the distillation is for."""
+
     suites: list[str] = []
     policy: str | None = None
 
 
 class DraftResponsible(_Lenient):
+    """The responsible party a plan names, every field optional."""
+
     name: str | None = None
     email: str | None = None
     team: str | None = None

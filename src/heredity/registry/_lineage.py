@@ -29,12 +29,16 @@ _NO_LIMIT = 100_000
 
 
 class LineageNode(BaseModel):
+    """A model or dataset reached by a lineage query, with its depth."""
+
     ref: str
     kind: Literal["model", "dataset"]
     depth: int
 
 
 class LineageEdge(BaseModel):
+    """One lineage relation between two nodes (teacher_of, generated, init_from, ...)."""
+
     parent: str
     child: str
     relation: str
