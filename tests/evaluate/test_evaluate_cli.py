@@ -17,7 +17,15 @@ from heredity.registry import Registry
 def test_suites_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["suites", "list", "--format", "json"]) == 0
     listed = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
-    assert set(listed) == {"safety-refusal", "over-refusal", "bias", "factuality"}
+    assert set(listed) == {
+        "safety-refusal",
+        "over-refusal",
+        "bias",
+        "factuality",
+        "task-accuracy",
+        "reasoning",
+    }
+    assert listed["reasoning"]["dimensions"] == ["reasoning"]
     assert all(s["items"] >= 200 for s in listed.values())
     assert main(["suites", "show", "bias", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
