@@ -41,6 +41,22 @@ from heredity.records._hashing import (
 )
 from heredity.records._io import load_mapping, parse_mapping, validate
 from heredity.records._kinds import RecordKind
+from heredity.records._limits import (
+    LABEL_MAX,
+    MAX_INT64,
+    MIN_INT64,
+    NAME_MAX,
+    PARTY_MAX,
+    PATH_MAX,
+    REF_MAX,
+    TEXT_MAX,
+    VERSION_MAX,
+    check_label,
+    check_text,
+    check_values,
+    control_character,
+    value_problem,
+)
 from heredity.records._load import load_document, parse_document
 from heredity.records._model import DatasetRecord, ModelRecord
 from heredity.records._refs import make_ref, parse_ref, short_name, split_ref
@@ -105,4 +121,18 @@ __all__ = [
     "short_name",
     "split_ref",
     "validate",
+    "LABEL_MAX",
+    "MAX_INT64",
+    "MIN_INT64",
+    "NAME_MAX",
+    "PARTY_MAX",
+    "PATH_MAX",
+    "REF_MAX",
+    "TEXT_MAX",
+    "VERSION_MAX",
+    "check_label",
+    "check_text",
+    "check_values",
+    "control_character",
+    "value_problem",
 ]

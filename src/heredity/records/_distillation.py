@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heredity.records._body import RecordBody
 from heredity.records._kinds import RecordKind
+from heredity.records._limits import (
+    MAX_INT64,
+    MIN_INT64,
+    TEXT_MAX,
+    DigestText,
+    Label,
+    Party,
+    PastDate,
+    PastTime,
+    PathText,
+    Values,
+    check_values,
+    in_order,
+)
 from heredity.records._refs import check_name, check_version, split_ref
 
 Access = Literal["open-weights", "api", "internal"]
@@ -35,8 +48,21 @@ def _default_signals() -> list[Signal]:
     return ["logits"]
 
 
+# Every part of the document: unknown fields refused, floats finite, text bounded and free of
+# NUL characters, free-form values storable (see ``_limits``); fields that become registry
+# columns or labels are typed tighter below.
+_DOCUMENT_CONFIG = ConfigDict(
+    extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, str_max_length=TEXT_MAX
+)
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = _DOCUMENT_CONFIG
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, v: Any) -> Any:
+        return check_values(v)
 
 
 def _ref(value: str) -> str:
@@ -57,9 +83,11 @@ class Student(_Strict):
     name: str
     version: str
     init_from: str | None = Field(None, description="weight-init parent as name@version")
-    architecture: str | None = None
-    parameters: int | None = Field(None, gt=0)
-    path: str | None = Field(None, description="local weights directory: its digest is recorded")
+    architecture: Label | None = None
+    parameters: int | None = Field(None, gt=0, le=MAX_INT64)
+    path: PathText | None = Field(
+        None, description="local weights directory: its digest is recorded"
+    )
 
     @field_validator("name")
     @classmethod
@@ -85,10 +113,10 @@ class Teacher(_Strict):
     """One teacher and how the student learns from it."""
 
     model: str = Field(description="teacher as name@version")
-    licence: str = Field(description="rights basis: knowledge-base id of its licence or terms")
+    licence: Label = Field(description="rights basis: knowledge-base id of its licence or terms")
     access: Access
-    provider: str | None = None
-    role: str = "primary"
+    provider: Label | None = None
+    role: Label = "primary"
     weight: float = Field(1.0, gt=0)
     signals: list[Signal] = Field(default_factory=_default_signals, min_length=1)
 
@@ -104,16 +132,18 @@ class Dataset(_Strict):
     name: str
     version: str
     kind: DatasetKind
-    licence: str | None = None
+    licence: Label | None = None
     generated_by: list[str] = Field(
         default_factory=list, description="teacher refs (synthetic data)"
     )
-    examples: int = Field(gt=0, description="number of training examples")
-    source: str | None = Field(None, description="where the data came from (path, URI, system)")
-    composition: dict[str, float] | None = Field(
+    examples: int = Field(gt=0, le=MAX_INT64, description="number of training examples")
+    source: PathText | None = Field(
+        None, description="where the data came from (path, URI, system)"
+    )
+    composition: dict[Label, Annotated[float, Field(ge=0)]] | None = Field(
         None, description="share of the dataset by part, e.g. {tasks: 0.8, refusals: 0.2}"
     )
-    fingerprint: str | None = None
+    fingerprint: DigestText | None = None
 
     @field_validator("name")
     @classmethod
@@ -150,9 +180,9 @@ class Dataset(_Strict):
 class Framework(_Strict):
     """The training framework that ran the distillation, with its version."""
 
-    name: str
-    version: str | None = None
-    trainer: str | None = None
+    name: Label
+    version: Label | None = None
+    trainer: Label | None = None
 
 
 TermRole = Literal[
@@ -171,7 +201,7 @@ class LossTerm(_Strict):
     layers: dict[str, str] = Field(
         default_factory=dict, description="student module -> teacher module, for feature terms"
     )
-    params: dict[str, Any] = Field(default_factory=dict, description="the term's other settings")
+    params: Values = Field(default_factory=dict, description="the term's other settings")
 
 
 class Stage(_Strict):
@@ -215,14 +245,14 @@ class Config(_Strict):
         None, description="the teacher generates sequences during the run (teacher-written data)"
     )
     epochs: float | None = Field(None, gt=0)
-    max_steps: int | None = Field(None, gt=0)
-    seed: int | None = None
+    max_steps: int | None = Field(None, gt=0, le=MAX_INT64)
+    seed: int | None = Field(None, ge=MIN_INT64, le=MAX_INT64)
     learning_rate: float | None = Field(None, gt=0)
-    batch_size: int | None = Field(None, gt=0)
+    batch_size: int | None = Field(None, gt=0, le=MAX_INT64)
     conflicts: list[ConfigConflict] = Field(
         default_factory=list, description="plan values the run contradicted (the run's are kept)"
     )
-    raw: dict[str, Any] = Field(default_factory=dict)
+    raw: Values = Field(default_factory=dict)
 
 
 class IntendedUse(_Strict):
@@ -231,11 +261,11 @@ class IntendedUse(_Strict):
     purpose: str | None = None
     commercial: bool | None = None
     distribution: Distribution | None = None
-    competes_with: list[str] | None = Field(
+    competes_with: list[Label] | None = Field(
         None, description="providers the student competes with; absent = unknown, [] = nobody"
     )
-    monthly_active_users: int | None = Field(None, ge=0)
-    regions: list[str] = Field(default_factory=list)
+    monthly_active_users: int | None = Field(None, ge=0, le=MAX_INT64)
+    regions: list[Label] = Field(default_factory=list)
 
 
 class Expectations(_Strict):
@@ -248,16 +278,16 @@ class Expectations(_Strict):
 class EvaluationPlan(_Strict):
     """The suites a student is to be evaluated on against its teachers (4.6, 4.7)."""
 
-    suites: list[str] = Field(default_factory=list)
-    policy: str = "default"
+    suites: list[PathText] = Field(default_factory=list)
+    policy: PathText = "default"
 
 
 class Responsible(_Strict):
     """The party responsible for the distillation (4.1)."""
 
-    name: str = Field(min_length=1)
-    email: str | None = None
-    team: str | None = None
+    name: Party = Field(min_length=1)
+    email: Party | None = None
+    team: Party | None = None
 
 
 class TeacherCheck(_Strict):
@@ -276,18 +306,20 @@ class Run(_Strict):
     """What happened when the distillation ran (filled in by the capture callback)."""
 
     status: RunStatus = "completed"
-    started_at: dt.datetime | None = None
-    ended_at: dt.datetime | None = None
-    rights_assessment: str | None = Field(None, description="id of the assessment that cleared it")
-    git_revision: str | None = None
-    hardware: dict[str, Any] = Field(default_factory=dict)
+    started_at: PastTime | None = None
+    ended_at: PastTime | None = None
+    rights_assessment: DigestText | None = Field(
+        None, description="id of the assessment that cleared it"
+    )
+    git_revision: Label | None = None
+    hardware: Values = Field(default_factory=dict)
     versions: dict[str, str] = Field(default_factory=dict)
     seeds: dict[str, int] = Field(default_factory=dict)
-    student_digest: str | None = None
-    student_files: list[str] = Field(
+    student_digest: DigestText | None = None
+    student_files: list[PathText] = Field(
         default_factory=list, description="the model files the student digest covers"
     )
-    teacher_digests: dict[str, str] = Field(default_factory=dict)
+    teacher_digests: dict[str, DigestText] = Field(default_factory=dict)
     teacher_checks: list[TeacherCheck] = Field(
         default_factory=list, description="each teacher the trainer held, checked before a step"
     )
@@ -299,6 +331,15 @@ class Run(_Strict):
     )
     error: str | None = None
 
+    @model_validator(mode="after")
+    def _in_order(self) -> Run:
+        if self.started_at and self.ended_at and not in_order(self.started_at, self.ended_at):
+            raise ValueError(
+                f"ended_at: {self.ended_at.isoformat()} is before started_at "
+                f"{self.started_at.isoformat()}; a run ends after it starts"
+            )
+        return self
+
 
 class DistillationDocument(RecordBody):
     """A distillation provenance document: the 4.1 record plus the 4.7 configuration.
@@ -306,7 +347,7 @@ class DistillationDocument(RecordBody):
     Stored as the body of a ``distillation`` record; ``heredity`` is its format version.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = _DOCUMENT_CONFIG
     record_kind = RecordKind.DISTILLATION
     format_key = "heredity"
     format_key_since = 1
@@ -323,9 +364,14 @@ class DistillationDocument(RecordBody):
     evaluation_plan: EvaluationPlan | None = None
     rationale: str | None = None
     responsible: Responsible
-    date: dt.date
+    date: PastDate
     supersedes: str | None = Field(None, description="id of the record this one amends")
     run: Run | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, v: Any) -> Any:
+        return check_values(v)
 
     @model_validator(mode="after")
     def _consistent(self) -> DistillationDocument:

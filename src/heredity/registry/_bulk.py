@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from heredity.errors import BadInput, Conflict
 from heredity.records import DatasetRecord, ModelRecord
 from heredity.registry import _db, _writes
+from heredity.registry._guard import check_rows
 from heredity.registry._ledger import COLUMNS, Event, event_rows, head, now_iso
 from heredity.registry._lineage import check_relations, paused_gc
 from heredity.registry._schema import datasets, edges, ledger, models, nodes
@@ -151,6 +152,7 @@ def _insert(
     """Insert plain tuples: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite."""
     if not rows:
         return
+    check_rows(table, columns, rows)
     dialect = conn.dialect
     procs = [
         (i, p)

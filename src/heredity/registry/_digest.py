@@ -14,12 +14,21 @@ Two digests identify a model:
   shape, SHA-256 of its bytes), computed alike from a model in memory and from the safetensors
   (or ``pytorch_model*.bin``) files of a directory, so the model a trainer holds can be compared
   with the one registered.
+
+What is hashed is bounded (:func:`model_directory`, :func:`model_files`): a model path is a
+directory (a symlink to one is followed) that holds model files at its top (``config.json``,
+weights such as ``*.safetensors``, ``*.bin``, ``*.gguf``, or tokenizer files). Its model files
+are regular files inside it: a symbolic link, a device, a FIFO or a socket among them is refused,
+never read, so a path can neither point the digest at ``/dev/zero`` or ``/etc/passwd`` nor
+escape the directory. At most ``MAX_MODEL_FILES`` files and ``MAX_MODEL_BYTES`` bytes are hashed.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +52,54 @@ NOT_MODEL_FILES: tuple[str, ...] = (
     "*.log",
 )
 NOT_MODEL_DIRS: tuple[str, ...] = ("checkpoint-*", "runs", "__pycache__")
+# A directory is a model directory when one of these is at its top.
+MODEL_MARKERS: tuple[str, ...] = (
+    "config.json",
+    "adapter_config.json",
+    "params.json",
+    "tokenizer.json",
+    "tokenizer.model",
+    "tokenizer_config.json",
+    "*.safetensors",
+    "*.bin",
+    "*.gguf",
+    "*.pt",
+    "*.pth",
+    "*.onnx",
+)
+MAX_MODEL_FILES = 100_000
+MAX_MODEL_BYTES = 16 * 2**40  # 16 TiB: beyond any model's weights
+_MARKER_HINT = "config.json, *.safetensors, *.bin, *.gguf or tokenizer files"
+
+
+def model_directory(path: str | Path) -> Path:
+    """The model directory at ``path``, resolved; BadInput unless it is a directory that holds
+    model files at its top (``config.json``, ``*.safetensors``, ``*.bin``, ``*.gguf``...)."""
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise BadInput(f"{p}: no such directory (a model path is a model directory)") from None
+    except OSError as exc:
+        raise BadInput(f"{p}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISDIR(mode):
+        raise BadInput(
+            f"{p}: not a directory; a model path is a directory holding model files "
+            f"({_MARKER_HINT})"
+        )
+    root = p.resolve()
+    try:
+        with os.scandir(root) as entries:
+            found = any(
+                e.is_file(follow_symlinks=False)
+                and any(fnmatch.fnmatch(e.name, m) for m in MODEL_MARKERS)
+                for e in entries
+            )
+    except OSError as exc:
+        raise BadInput(f"{p}: cannot be read ({exc.strerror})") from None
+    if not found:
+        raise BadInput(f"{p}: holds no model files ({_MARKER_HINT}); give the model's directory")
+    return root
 
 
 def _excluded(rel: Path) -> bool:
@@ -54,19 +111,69 @@ def _excluded(rel: Path) -> bool:
     return len(parts) == 1 and any(fnmatch.fnmatch(parts[0], pat) for pat in NOT_MODEL_FILES)
 
 
+def _pruned(name: str) -> bool:
+    return name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in NOT_MODEL_DIRS)
+
+
 def model_files(path: str | Path) -> list[str]:
-    """The model files of a directory (relative POSIX paths, sorted); a file is its own list."""
-    p = Path(path)
-    if not p.exists():
-        raise BadInput(f"{p}: no such file or directory (model weights)")
-    if p.is_file():
-        return [p.name]
-    out = []
-    for f in p.rglob("*"):
-        rel = f.relative_to(p)
-        if (f.is_file() or f.is_symlink()) and not _excluded(rel):
+    """The model files of a model directory (relative POSIX paths, sorted).
+
+    BadInput when one is not a regular file (a symbolic link, device, FIFO or socket), or when
+    there are more than ``MAX_MODEL_FILES`` of them or ``MAX_MODEL_BYTES`` in all.
+    """
+    where = model_directory(path)
+    out: list[str] = []
+    total = 0
+    for dirpath, dirnames, filenames in os.walk(where, followlinks=False):
+        here = Path(dirpath)
+        linked = [d for d in dirnames if (here / d).is_symlink()]
+        dirnames[:] = sorted(d for d in dirnames if not _pruned(d) and d not in linked)
+        for name in [*linked, *filenames]:
+            f = here / name
+            rel = f.relative_to(where)
+            if _excluded(rel):
+                continue
+            mode = f.lstat().st_mode
+            if not stat.S_ISREG(mode):
+                what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+                raise BadInput(
+                    f"{path}: {rel.as_posix()} is {what}; a model's files must be regular "
+                    "files inside its directory (copy them in)"
+                )
             out.append(rel.as_posix())
+            total += f.lstat().st_size
+            if len(out) > MAX_MODEL_FILES:
+                raise BadInput(f"{path}: more than {MAX_MODEL_FILES} model files")
+    if total > MAX_MODEL_BYTES:
+        raise BadInput(
+            f"{path}: {total} bytes of model files is over the {MAX_MODEL_BYTES} byte limit"
+        )
     return sorted(out)
+
+
+def _given_files(root: Path, path: str | Path, files: Sequence[str]) -> list[str]:
+    """The ``files`` given for a digest, each a regular file inside ``root``."""
+    names = sorted(files)
+    missing = []
+    for n in names:
+        f = root / n
+        rel = Path(n)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise BadInput(f"{path}: {n} is not a path inside the model directory")
+        try:
+            mode = f.lstat().st_mode
+        except OSError:
+            missing.append(n)
+            continue
+        if not stat.S_ISREG(mode):
+            raise BadInput(f"{path}: {n} is not a regular file inside the model directory")
+    if missing:
+        raise BadInput(f"{path}: model file(s) missing: {', '.join(missing)}")
+    if len(names) > MAX_MODEL_FILES:
+        raise BadInput(f"{path}: more than {MAX_MODEL_FILES} model files")
+    if sum((root / n).lstat().st_size for n in names) > MAX_MODEL_BYTES:
+        raise BadInput(f"{path}: more than {MAX_MODEL_BYTES} bytes of model files")
+    return names
 
 
 def signing_ignore_paths(path: str | Path) -> list[str]:
@@ -75,6 +182,7 @@ def signing_ignore_paths(path: str | Path) -> list[str]:
     if not p.is_dir():
         return []
     keep = set(model_files(p))
+    p = p.resolve()
     out: set[str] = set()
     for f in p.iterdir():
         rel = f.relative_to(p)
@@ -104,22 +212,14 @@ def weights_digest(path: str | Path, files: Sequence[str] | None = None) -> str:
     """
     from model_signing import hashing
 
-    p = Path(path)
-    names = model_files(p) if files is None else sorted(files)
-    if p.is_dir():
-        missing = [n for n in names if not (p / n).is_file()]
-        if missing:
-            raise BadInput(f"{p}: model file(s) missing: {', '.join(missing)}")
-        if not names:
-            raise BadInput(f"{p}: no model files (weights, config) in the directory")
+    where = model_directory(path)
+    names = model_files(where) if files is None else _given_files(where, path, files)
+    if not names:
+        raise BadInput(f"{path}: no model files (weights, config) in the directory")
     try:
-        manifest = (
-            hashing.Config().hash(p, files_to_hash=[p / n for n in names])
-            if p.is_dir()
-            else hashing.hash(p)
-        )
-    except ValueError as exc:  # model-signing refuses symlinks and special files
-        raise BadInput(f"{p}: cannot digest the model files: {exc}") from None
+        manifest = hashing.Config().hash(where, files_to_hash=[where / n for n in names])
+    except (ValueError, OSError) as exc:  # model-signing refuses symlinks and special files
+        raise BadInput(f"{path}: cannot digest the model files: {exc}") from None
     root = hashlib.sha256()
     for descriptor in manifest.resource_descriptors():
         root.update(descriptor.digest.digest_value)
@@ -134,8 +234,10 @@ def whole_directory_digest(path: str | Path) -> str:
     """
     from model_signing import hashing
 
+    where = model_directory(path)
+    model_files(where)  # refuses links and special files, bounds the size
     try:
-        manifest = hashing.hash(Path(path))
+        manifest = hashing.hash(where)
     except ValueError as exc:
         raise BadInput(f"{path}: cannot digest the files: {exc}") from None
     root = hashlib.sha256()

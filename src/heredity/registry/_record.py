@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from heredity.errors import Conflict, NotFound
+from heredity.errors import BadInput, Conflict, NotFound
 from heredity.records import (
     DatasetRecord,
     DistillationDocument,
@@ -14,8 +14,9 @@ from heredity.records import (
     RecordKind,
     document_hash,
     parse_ref,
+    validate,
 )
-from heredity.registry import _writes
+from heredity.registry import _lineage, _writes
 from heredity.registry._digest import weights_digest
 from heredity.registry._ledger import Event
 from heredity.registry._schema import edges, nodes, records
@@ -64,23 +65,32 @@ def record_distillation(
         if created:
             events.append(("model.add", f"model:{rec.ref}", state))
 
-    for t in doc.teachers:
+    _refuse_own_ancestors(conn, doc)
+    for i, t in enumerate(doc.teachers):
         name, version = parse_ref(t.model)
         ensure_model(
-            ModelRecord(
-                name=name, version=version, licence=t.licence, provider=t.provider, access=t.access
+            _model(
+                f"teachers[{i}]",
+                name=name,
+                version=version,
+                licence=t.licence,
+                provider=t.provider,
+                access=t.access,
             )
         )
     if doc.student.init_from:
         name, version = parse_ref(doc.student.init_from)
-        ensure_model(ModelRecord(name=name, version=version))
-    for d in doc.datasets:
+        ensure_model(_model("student.init_from", name=name, version=version))
+    for i, d in enumerate(doc.datasets):
         for g in d.generated_by:
             name, version = parse_ref(g)
-            ensure_model(ModelRecord(name=name, version=version))
+            ensure_model(_model(f"datasets[{i}].generated_by", name=name, version=version))
     digest = None
     if doc.student.path:
-        digest = weights_digest(doc.student.path)
+        try:
+            digest = weights_digest(doc.student.path)
+        except BadInput as exc:
+            raise BadInput(f"student.path: {exc}") from None
         produced = doc.run.student_digest if doc.run else None
         if produced and produced != digest:
             raise Conflict(
@@ -88,7 +98,8 @@ def record_distillation(
                 f"the ones the run produced (run.student_digest {produced})"
             )
     ensure_model(
-        ModelRecord(
+        _model(
+            "student",
             name=doc.student.name,
             version=doc.student.version,
             architecture=doc.student.architecture,
@@ -102,18 +113,22 @@ def record_distillation(
             else None,
         )
     )
-    for d in doc.datasets:
+    for i, d in enumerate(doc.datasets):
         created, state = _writes.insert_dataset(
             conn,
-            DatasetRecord(
-                name=d.name,
-                version=d.version,
-                kind=d.kind,
-                licence=d.licence,
-                examples=d.examples,
-                source=d.source,
-                fingerprint=d.fingerprint,
-                owner=doc.responsible.name,
+            validate(
+                DatasetRecord,
+                dict(
+                    name=d.name,
+                    version=d.version,
+                    kind=d.kind,
+                    licence=d.licence,
+                    examples=d.examples,
+                    source=d.source,
+                    fingerprint=d.fingerprint,
+                    owner=doc.responsible.name,
+                ),
+                f"datasets[{i}]",
             ),
         )
         if created:
@@ -146,6 +161,32 @@ def record_distillation(
         record_id=rid,
     )
     return row, True
+
+
+def _model(source: str, **fields: Any) -> ModelRecord:
+    return validate(ModelRecord, fields, source)
+
+
+def _refuse_own_ancestors(conn: Connection, doc: DistillationDocument) -> None:
+    """A parent the document names that already descends from the student would make the student
+    its own ancestor: refused naming the field, before anything is written."""
+    student = _writes.node_id(conn, doc.student.ref)
+    if student is None:
+        return
+    below = {ref for _, ref, _, _ in _lineage.walk(conn, student, "down", depth=10_000)}
+    if not below:
+        return
+    named = [(f"teachers[{i}].model", t.model) for i, t in enumerate(doc.teachers)]
+    named += [("student.init_from", doc.student.init_from)] if doc.student.init_from else []
+    for i, d in enumerate(doc.datasets):
+        named.append((f"datasets[{i}]", d.ref))
+        named += [(f"datasets[{i}].generated_by", g) for g in d.generated_by]
+    for field, ref in named:
+        if ref in below:
+            raise Conflict(
+                f"{field}: {ref} descends from {doc.student.ref} in the registry; a model "
+                "cannot be its own ancestor (a lineage cycle)"
+            )
 
 
 def _retract_edges(conn: Connection, record_id: str) -> list[Event]:

@@ -22,10 +22,11 @@ from heredity.records import (
     RecordKind,
     Stored,
     parse_ref,
+    validate,
 )
 from heredity.registry import _db, _lineage, _writes
 from heredity.registry._bulk import bulk_ingest
-from heredity.registry._digest import weights_digest
+from heredity.registry._digest import model_directory, model_files, weights_digest
 from heredity.registry._ledger import Event, LedgerEvent, VerifyResult, verify_chain
 from heredity.registry._lineage import Direction, Impact, Lineage, LineageNode
 from heredity.registry._modeldir import describe
@@ -158,26 +159,29 @@ class Registry:
         access: str = "open-weights",
     ) -> ModelRecord:
         """Register a model from a local directory: config, model card, parameter count and digest."""
-        p = Path(path)
+        p = model_directory(path)
+        files = model_files(p)  # links, devices and FIFOs refused before anything is read
         facts = describe(p)
-        rec = ModelRecord(
-            name=name,
-            version=version,
-            licence=licence or facts["licence"],
-            provider=provider,
-            access=access,
-            architecture=facts["architecture"],
-            parameters=facts["parameters"],
-            base_model=facts["base_model"],
-            digest=weights_digest(p),
-            path=str(p.resolve()),
-            owner=owner,
-            card=facts["card"],
-        )
+        fields = {
+            "name": name,
+            "version": version,
+            "licence": licence or facts["licence"],
+            "provider": provider,
+            "access": access,
+            "architecture": facts["architecture"],
+            "parameters": facts["parameters"],
+            "base_model": facts["base_model"],
+            "path": str(p),
+            "owner": owner,
+            "card": facts["card"],
+        }
+        rec = validate(ModelRecord, fields, f"{name}@{version}")  # before any file is hashed
+        rec = rec.model_copy(update={"digest": weights_digest(p, files)})
         return self.add_model(rec)
 
     def _model_from_row(self, row: Any, created_at: Any) -> ModelRecord:
-        return ModelRecord(
+        # What is stored is read as it is: validation is for what is about to be written.
+        return ModelRecord.model_construct(
             name=row["name"],
             version=row["version"],
             **{c: row[c] for c in MODEL_ATTRS},
@@ -263,7 +267,7 @@ class Registry:
             )
         if row is None:
             return None
-        return DatasetRecord(
+        return DatasetRecord.model_construct(
             name=row["name"],
             version=row["version"],
             **{c: row[c] for c in DATASET_ATTRS},
@@ -287,7 +291,7 @@ class Registry:
         )
         with self.reading() as conn:
             return [
-                DatasetRecord(
+                DatasetRecord.model_construct(
                     name=r["name"],
                     version=r["version"],
                     **{c: r[c] for c in DATASET_ATTRS},

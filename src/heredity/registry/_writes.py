@@ -3,7 +3,8 @@
 :class:`~heredity.registry.Registry` wraps each in a transaction of its own; recording a
 distillation and the bulk path compose several in one. Every function that changes a row returns
 (or appends) the ledger event for it, and :func:`ledger` appends them: nothing here is written
-without its event.
+without its event, and nothing is written that does not fit its column (``_guard``: BadInput
+naming the column, the same on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from sqlalchemy import Connection, func, insert, select, update
 from heredity.errors import BadInput, Conflict, NotFound
 from heredity.records import DatasetRecord, ModelRecord, RecordKind, canonical_json, content_hash
 from heredity.registry import _lineage
+from heredity.registry._guard import check_json_text, check_row
 from heredity.registry._ledger import Event, append_many
 from heredity.registry._schema import datasets, edges, models, nodes, records
+from heredity.registry._schema import ledger as ledger_table
 from heredity.registry._state import (
     STATUSES,
     catalogue_entries,
@@ -36,6 +39,10 @@ from heredity.registry._state import (
 
 def ledger(conn: Connection, actor: str, events: Iterable[Event]) -> int:
     """Append events to the ledger inside the caller's write transaction."""
+    events = list(events)
+    check_row(ledger_table, {"actor": actor})
+    for action, entity, _ in events:
+        check_row(ledger_table, {"action": action, "entity": entity})
     return append_many(conn, actor, events)
 
 
@@ -57,6 +64,7 @@ def require_node(conn: Connection, ref: str, kind: str | None = None) -> int:
 
 
 def _new_node(conn: Connection, kind: str, ref: str) -> int:
+    check_row(nodes, {"kind": kind, "ref": ref})
     res = conn.execute(insert(nodes).values(kind=kind, ref=ref, created_at=utcnow()))
     return int(res.inserted_primary_key[0])  # type: ignore[index]
 
@@ -75,9 +83,11 @@ def insert_model(conn: Connection, rec: ModelRecord) -> tuple[bool, dict[str, An
         return False, model_state(existing)
     if node_id(conn, rec.ref) is not None:
         raise Conflict(f"{rec.ref}: already registered as a dataset")
-    node = _new_node(conn, "model", rec.ref)
     state = model_state_of(rec)
-    conn.execute(insert(models).values(node_id=node, **{k: state[k] for k in _model_columns()}))
+    row = {k: state[k] for k in _model_columns()}
+    check_row(models, row)
+    node = _new_node(conn, "model", rec.ref)
+    conn.execute(insert(models).values(node_id=node, **row))
     return True, state
 
 
@@ -96,9 +106,11 @@ def insert_dataset(conn: Connection, rec: DatasetRecord) -> tuple[bool, dict[str
         return False, dataset_state(existing)
     if node_id(conn, rec.ref) is not None:
         raise Conflict(f"{rec.ref}: already registered as a model")
-    node = _new_node(conn, "dataset", rec.ref)
     state = dataset_state_of(rec)
-    conn.execute(insert(datasets).values(node_id=node, **{k: state[k] for k in _dataset_columns()}))
+    row = {k: state[k] for k in _dataset_columns()}
+    check_row(datasets, row)
+    node = _new_node(conn, "dataset", rec.ref)
+    conn.execute(insert(datasets).values(node_id=node, **row))
     return True, state
 
 
@@ -145,18 +157,18 @@ def add_edge(
     if exists:
         return None
     ref, kind, owner, status = catalogue_entries(conn, [c])[c]
-    conn.execute(
-        insert(edges).values(
-            parent_id=p,
-            child_id=c,
-            relation=relation,
-            record_id=record_id,
-            child_ref=ref,
-            child_kind=kind,
-            child_owner=owner,
-            child_status=status,
-        )
-    )
+    row = {
+        "parent_id": p,
+        "child_id": c,
+        "relation": relation,
+        "record_id": record_id,
+        "child_ref": ref,
+        "child_kind": kind,
+        "child_owner": owner,
+        "child_status": status,
+    }
+    check_row(edges, row)
+    conn.execute(insert(edges).values(**row))
     state = edge_state(parent, child, relation, record_id)
     return ("edge.add", edge_entity(parent, relation, child), state)
 
@@ -195,7 +207,9 @@ def insert_record(
 ) -> dict[str, Any]:
     """Store an immutable record and its event; returns the stored row."""
     created = utcnow()
-    body_json = json.loads(canonical_json(body))
+    text = canonical_json(body)
+    check_json_text(records, "body", body, text)
+    body_json = json.loads(text)
     digest = content_hash(body_json)
     rid = (
         record_id
@@ -213,6 +227,7 @@ def insert_record(
         "hash": digest,
         "body": body_json,
     }
+    check_row(records, {k: v for k, v in row.items() if k != "body"})
     conn.execute(insert(records).values(**row))
     ledger(conn, actor, [(f"{kind}.put", f"record:{rid}", record_state(row))])
     return row
