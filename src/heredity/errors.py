@@ -53,6 +53,11 @@ class Conflict(BadInput):
     """A write would contradict what is stored (duplicate, changed immutable record, cycle)."""
 
 
+class BadCredentials(BadInput):
+    """The credentials given do not establish an identity (garbled, unknown, revoked or expired
+    token, or a claimed name they do not establish): exit 2, nothing written."""
+
+
 class ConfigError(HeredityError):
     """Heredity's own configuration or data files are broken (for example a malformed licence file)."""
 

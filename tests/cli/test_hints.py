@@ -19,7 +19,7 @@ from heredity.cli import app
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "heredity"
 _HINT = re.compile(r"heredity ((?:(?!heredity )[^`\n])*)")
-_GLOBAL = {"--db", "--actor"}
+_GLOBAL = {"--db", "--actor", "--token-file"}
 
 
 def _strings(path: Path) -> list[tuple[int, str]]:
@@ -52,6 +52,9 @@ def _walk(command: Any, words: list[str]) -> tuple[Any, list[str], list[str]]:
     path: list[str] = []
     while words and hasattr(command, "commands"):
         word = words[0].strip(",.;:)")
+        if word in _GLOBAL and not path:  # a global option and its value: heredity --db URL init
+            words = words[2:]
+            continue
         if word.startswith("-"):
             words = words[1:]
             continue

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
+from cli_identity import ADMIN, as_cli
 from heredity.cli import main
 from heredity.records import DistillationDocument
 from heredity.registry import Registry
 
 
 def run(db_url: str, *args: str) -> int:
-    return main(["--db", db_url, "--actor", "cli-tester", *args])
+    return main(["--db", db_url, *args])  # as the OS user
 
 
 def _doc(examples: Path, tmp_path: Path, name: str = "plan.yaml", **changes: Any) -> str:
@@ -145,9 +146,9 @@ def test_a_review_clears_the_record_too(
     doc = _doc(examples, tmp_path)
     assert run(db_url, "rights", "check", doc, "--record", "--format", "json") == 1
     rid = json.loads(capsys.readouterr().out)["id"]
-    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    assert main([*as_cli(db_url, ADMIN), "actor", "add", "lee", "--role", "legal"]) == 0
     review = ["rights", "review", rid, "--decision", "approve", "--basis", "Llama 3.2 read"]
-    assert main(["--db", db_url, "--actor", "lee", *review]) == 0
+    assert main([*as_cli(db_url, "lee"), *review]) == 0
     capsys.readouterr()
     assert run(db_url, "record", doc, "--require-cleared") == 0
     assert capsys.readouterr().err == ""

@@ -19,5 +19,5 @@ def world(registry: Registry) -> World:
         ("eve", ["engineer"]),
         ("ray", ["incident_responder"]),
     ]:
-        add_actor(registry, name, roles)
+        add_actor(w.admin, name, roles)
     return w

@@ -8,6 +8,7 @@ from typing import Any
 
 from heredity.evaluate import EvaluationRun
 from heredity.govern import decide, deploy, request_approval
+from heredity.identity import admins, bootstrap_admin
 from heredity.records import DistillationDocument, ModelRecord
 from heredity.registry import Registry
 from heredity.rights import Obligation, RightsAssessment, TeacherFinding
@@ -22,6 +23,7 @@ TEACHER = "acme/teacher@1"
 SUITES = ["safety-refusal", "factuality"]
 DIMENSIONS = ["safety_refusal", "over_refusal", "bias", "factuality", "task_accuracy", "reasoning"]
 RESPONSIBLE = "Dana Smith"
+ADMIN_NAME = "root"
 
 
 def as_actor(reg: Registry, name: str) -> Registry:
@@ -173,6 +175,14 @@ class World:
 
     def who(self, name: str) -> Registry:
         return as_actor(self.reg, name)
+
+    @property
+    def admin(self) -> Registry:
+        """The registry acting as its admin, ``root`` (bootstrapped on first use)."""
+        root = as_actor(self.reg, ADMIN_NAME)
+        if not admins(root):
+            bootstrap_admin(root)
+        return root
 
     def ensure_teacher(self, ref: str = TEACHER) -> None:
         if self.reg.find_model(ref) is None:

@@ -46,15 +46,15 @@ def test_request_shows_missing_evidence_and_approval_waits_for_it(world: World) 
 
 def test_segregation_of_duties(world: World) -> None:
     world.distil(S)
-    add_actor(world.reg, RESPONSIBLE, ["model_risk"])
-    add_actor(world.reg, "eve", ["safety"])  # the requester also holds an approver role
+    add_actor(world.admin, RESPONSIBLE, ["model_risk"])
+    add_actor(world.admin, "eve", ["safety"])  # the requester also holds an approver role
     req = request_approval(world.who("eve"), S)
     with pytest.raises(ApprovalRefused, match="responsible party"):
         decide(world.who(RESPONSIBLE), req.id, approve=True, reason="mine, and fine")
     with pytest.raises(ApprovalRefused, match="requested this approval"):
         decide(world.who("eve"), req.id, approve=True, reason="I asked, I approve")
     # the responsible party is matched by email too
-    add_actor(world.reg, "dsmith", ["model_risk"], email="DANA@acme.example")
+    add_actor(world.admin, "dsmith", ["model_risk"], email="DANA@acme.example")
     with pytest.raises(ApprovalRefused, match="responsible party"):
         decide(world.who("dsmith"), req.id, approve=True, reason="alias")
     assert approval_state(world.reg, req.id).decisions == []
@@ -69,9 +69,10 @@ def test_role_bypass_attempts_are_refused(world: World) -> None:
         decide(world.who("lee"), req.id, approve=True, reason="legal is not asked here")
     with pytest.raises(ApprovalRefused, match="does not hold the role"):
         decide(world.who("alice"), req.id, approve=True, reason="as safety", role="safety")
-    with pytest.raises(ApprovalRefused, match="themselves"):
+    with pytest.raises(ApprovalRefused, match="not an admin"):
         add_actor(world.who("mallory"), "mallory", ["model_risk"])
-    add_actor(world.reg, "root", ["admin"])
+    with pytest.raises(ApprovalRefused, match="their own roles"):
+        add_actor(world.admin, "root", ["model_risk"])
     with pytest.raises(ApprovalRefused, match="not an admin"):
         add_actor(world.who("alice"), "mallory", ["safety"])
     add_actor(world.who("root"), "alice", ["safety"])  # alice now holds both roles
@@ -177,9 +178,11 @@ def test_breach_blocks_approval_until_waived_by_an_independent_role(world: World
         decide(world.who("alice"), req.id, approve=True, reason="ship it")
     assert any("breach" in d and "safety_refusal" in d for d in err.value.details)
     assessment = world.reg.find(TransferAssessmentRecord, subject=S)[0].id
-    with pytest.raises(ApprovalRefused, match="needs one of the roles"):
+    with pytest.raises(ApprovalRefused, match="takes the safety or model_risk role"):
+        waive_transfer(world.who("lee"), assessment, justification="fine")
+    with pytest.raises(ApprovalRefused, match="requested approval"):
         waive_transfer(world.who("eve"), assessment, justification="fine")
-    add_actor(world.reg, RESPONSIBLE, ["safety"])
+    add_actor(world.admin, RESPONSIBLE, ["safety"])
     with pytest.raises(ApprovalRefused, match="responsible party"):
         waive_transfer(world.who(RESPONSIBLE), assessment, justification="fine")
     waiver = waive_transfer(

@@ -138,7 +138,7 @@ def test_student_assessed_on_a_different_suite_than_its_teacher(world: World) ->
 def test_approver_was_the_responsible_party(world: World) -> None:
     world.approve(world.distil(GOOD))
     world.distil(GAP)
-    add_actor(world.reg, RESPONSIBLE, ["model_risk"])
+    add_actor(world.admin, RESPONSIBLE, ["model_risk"])
     req = request_approval(world.who("eve"), GAP)
     policy, _ = resolve_policy(world.reg, None)
     evidence = gather_evidence(world.reg, GAP, policy).record_ids
@@ -226,7 +226,7 @@ def test_compliant_registry_maturity_and_json(
     assert "<table>" in audit_html(report)
     assert main(["--db", db_url, "audit", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"maturity", "models", "summary", "report_context"}
+    assert set(data) == {"maturity", "models", "summary", "ledger", "report_context"}
     assert data["maturity"] == "advanced"
     assert set(data["models"][0]) == {"ref", "tests", "findings"}
     assert set(data["models"][0]["tests"]) == {"8.1", "8.2", "8.3", "8.4", "8.5"}

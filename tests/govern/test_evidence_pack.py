@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from govern_world import SUITES, TEACHER, World, digest, transfer_body
 
+from cli_identity import as_cli
 from heredity.cli import main
 from heredity.govern import write_evidence
 from heredity.transfer import assess_transfer, store_assessment
@@ -92,7 +93,7 @@ def test_approval_commands(world: World, db_url: str, capsys: pytest.CaptureFixt
     capsys.readouterr()
 
     def run(actor: str, *args: str) -> int:
-        return main(["--db", db_url, "--actor", actor, *args])
+        return main([*as_cli(db_url, actor), *args])
 
     assert run("root", "actor", "add", "gina", "--role", "model_risk") == 0
     assert run("gina", "actor", "add", "gina", "--role", "safety") == 1  # self-grant refused

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from govern_world import RESPONSIBLE, TEACHER, World
 
+from cli_identity import as_cli
 from heredity.cli import main
 from heredity.errors import ApprovalRefused, BadInput, Conflict
 from heredity.govern import (
@@ -87,7 +88,7 @@ def test_closing_restores_nothing_each_model_is_reapproved_or_cleared(world: Wor
     # explicit clearance: only an approver role, never the responsible party
     with pytest.raises(ApprovalRefused, match="needs one of the roles"):
         clear_model(world.who("eve"), view.id, G1, reason="fine")
-    add_actor(world.reg, RESPONSIBLE, ["model_risk"])
+    add_actor(world.admin, RESPONSIBLE, ["model_risk"])
     with pytest.raises(ApprovalRefused, match="responsible party"):
         clear_model(world.who(RESPONSIBLE), view.id, G1, reason="fine")
     with pytest.raises(BadInput, match="was not suspended"):
@@ -134,7 +135,7 @@ def test_policy_says_which_incident_kinds_suspend(world: World, tmp_path: Path) 
 def test_incident_cli(world: World, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     _family(world)
     capsys.readouterr()
-    args = ["--db", db_url, "--actor", "ray"]
+    args = as_cli(db_url, "ray")
     assert (
         main(
             [

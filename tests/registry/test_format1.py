@@ -32,6 +32,7 @@ from heredity.govern import (
     incident_view,
     write_evidence,
 )
+from heredity.identity import AdminBootstrap, ApiToken, TokenRevocation
 from heredity.records import (
     DistillationDocument,
     ProvenanceDraft,
@@ -65,6 +66,8 @@ MODELS: list[type[RecordBody]] = [
     IncidentClose,
     StatusChange,
 ]
+# Kinds that came after the fixture was written (so it holds none of them).
+NEWER: list[type[RecordBody]] = [AdminBootstrap, ApiToken, TokenRevocation]
 
 
 @pytest.fixture
@@ -88,9 +91,9 @@ def _stored_rows(path: Path) -> list[tuple[str, str, str, dict[str, Any]]]:
 
 
 def test_every_kind_has_one_body_model_and_the_fixture_has_every_kind() -> None:
-    assert sorted(m.record_kind for m in MODELS) == sorted(RecordKind)
+    assert sorted(m.record_kind for m in MODELS + NEWER) == sorted(RecordKind)
     kinds = {kind for _, kind, _, _ in _stored_rows(FIXTURE)}
-    assert kinds == {k.value for k in RecordKind}
+    assert kinds == {k.value for k in RecordKind} - {m.record_kind.value for m in NEWER}
 
 
 def test_every_old_record_reads_typed_and_dumps_to_what_it_stored(old: Registry) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_identity import as_cli
 from heredity.cli import main
 from heredity.records import ItemResult, ModelRecord
 from heredity.registry import Registry
@@ -128,7 +129,7 @@ def _head(db_url: str) -> tuple[int, str | None]:
 def test_cli_reports_are_traceable(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", db_url, "--actor", "auditor-amy"]
+    db = as_cli(db_url, "auditor-amy")
     assert main([*db, "record", str(EXAMPLES / "standard-kd.yaml")]) == 0
     teacher = _results(tmp_path / "t.jsonl", 95)
     student = _results(tmp_path / "s.jsonl", 95)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rights_actors import as_actor
+from rights_actors import admin_of, as_actor
 
 from heredity.identity import add_actor
 from heredity.records import DistillationDocument, parse_document
@@ -76,5 +76,5 @@ def plan() -> Callable[..., DistillationDocument]:
 @pytest.fixture
 def legal(registry: Registry) -> Registry:
     """The registry acted on by ``lee``, who holds the legal role (recorded by ``tester``)."""
-    add_actor(registry, "lee", ["legal"], email="lee@acme.example")
+    add_actor(admin_of(registry), "lee", ["legal"], email="lee@acme.example")
     return as_actor(registry, "lee")

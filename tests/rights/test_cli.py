@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
+from cli_identity import ADMIN, as_cli
 from heredity.cli import main
+from heredity.identity import os_user
 from heredity.records import DistillationDocument
 from heredity.registry import Registry
 
@@ -18,7 +20,7 @@ Plan = Callable[..., DistillationDocument]
 
 
 def run(db_url: str, *args: str) -> int:
-    return main(["--db", db_url, "--actor", "cli-tester", *args])
+    return main(["--db", db_url, *args])  # as the OS user
 
 
 def write(
@@ -69,7 +71,7 @@ def test_check_bad_input_is_exit_2(
 
 
 def as_lee(db_url: str, *args: str) -> int:
-    return main(["--db", db_url, "--actor", "lee", *args])
+    return main([*as_cli(db_url, "lee"), *args])
 
 
 def test_record_review_and_authorize_through_the_cli(
@@ -79,8 +81,8 @@ def test_record_review_and_authorize_through_the_cli(
     assert run(db_url, "rights", "check", review_plan, "--record", "--format", "json") == 1
     rid = json.loads(capsys.readouterr().out)["id"]
     with Registry.open(db_url) as reg:
-        assert reg.header(rid).actor == "cli-tester"
-    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+        assert reg.header(rid).actor == os_user()
+    assert main([*as_cli(db_url, ADMIN), "actor", "add", "lee", "--role", "legal"]) == 0
     capsys.readouterr()
     review_args = ["rights", "review", rid, "--decision", "approve", "--basis", "read it"]
     assert as_lee(db_url, *review_args, "--on-behalf-of", "Legal, EMEA", "--format", "json") == 0
@@ -118,18 +120,18 @@ def test_review_and_authorize_refusals_through_the_cli(
     approve = ["rights", "review", rid, "--decision", "approve", "--basis", "fine"]
     # the plan's author, without the legal role, as today's walkthrough would try it
     assert run(db_url, *approve) == 1
-    assert "cli-tester requested this rights check" in capsys.readouterr().err
-    assert main(["--db", db_url, "--actor", "Dana Smith", *approve]) == 1
+    assert f"{os_user()} requested this rights check" in capsys.readouterr().err
+    assert main([*as_cli(db_url, "Dana Smith"), *approve]) == 1
     assert "Dana Smith is the responsible party" in capsys.readouterr().err
-    assert main(["--db", db_url, "--actor", "pat", *approve]) == 1
-    assert "pat holds no recorded role; to review" in capsys.readouterr().err
+    assert main([*as_cli(db_url, "pat"), *approve]) == 1
+    assert "pat holds engineer; to review" in capsys.readouterr().err
     # another person's name is not a reviewer: the option is gone
     assert run(db_url, *approve, "--reviewer", "Lee Chen (Legal)") == 2
     assert "--reviewer" in capsys.readouterr().err
     blocked = write(tmp_path, plan(teachers=[{"licence": "grok2-community"}]), "b.yaml")
     assert run(db_url, "rights", "check", blocked, "--record", "--format", "json") == 1
     bid = json.loads(capsys.readouterr().out)["id"]
-    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    assert main([*as_cli(db_url, ADMIN), "actor", "add", "lee", "--role", "legal"]) == 0
     capsys.readouterr()
     friend = ["rights", "authorize", bid, "--evidence", "email from a friend", "--basis", "ok"]
     assert as_lee(db_url, *friend) == 2
@@ -148,7 +150,7 @@ def test_check_reports_the_effective_state(
     first = json.loads(capsys.readouterr().out)
     assert first["verdict"] == "needs_review" and first["effective"]["cleared"] is False
     assert first["effective"]["state"] == "needs_review" and first["effective"]["by"] is None
-    assert run(db_url, "actor", "add", "lee", "--role", "legal") == 0
+    assert main([*as_cli(db_url, ADMIN), "actor", "add", "lee", "--role", "legal"]) == 0
     capsys.readouterr()
     review_args = ["rights", "review", first["id"], "--decision", "approve", "--basis", "read"]
     assert as_lee(db_url, *review_args, "--format", "json") == 0

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rights_actors import as_actor
+from rights_actors import admin_of, as_actor
 
 from heredity.errors import ApprovalRefused, BadInput, RightsBlocked
 from heredity.identity import add_actor
@@ -79,7 +79,7 @@ def _refused(registry: Registry, match: str, decide: Callable[[], object]) -> No
 
 # -- the legal role ----------------------------------------------------------------------------
 def test_a_review_needs_the_legal_role(registry: Registry, needs_review: str) -> None:
-    add_actor(registry, "sam", ["safety"])
+    add_actor(admin_of(registry), "sam", ["safety"])
     sam = as_actor(registry, "sam")
     _refused(
         registry,
@@ -98,7 +98,7 @@ def test_a_review_needs_the_legal_role(registry: Registry, needs_review: str) ->
 def test_an_authorization_needs_the_legal_role(
     registry: Registry, prohibited: str, letter: str
 ) -> None:
-    add_actor(registry, "alice", ["model_risk"])
+    add_actor(admin_of(registry), "alice", ["model_risk"])
     _refused(
         registry,
         "alice holds model_risk; to authorize rights assessment",
@@ -116,7 +116,7 @@ def test_an_authorization_needs_the_legal_role(
 def test_the_plans_responsible_party_may_not_review_it(
     registry: Registry, needs_review: str, name: str, email: str | None
 ) -> None:
-    add_actor(registry, name, ["legal"], email=email)
+    add_actor(admin_of(registry), name, ["legal"], email=email)
     _refused(
         registry,
         "is the responsible party of acme/assistant@1's plan and cannot review",
@@ -127,7 +127,7 @@ def test_the_plans_responsible_party_may_not_review_it(
 def test_the_requester_of_the_check_may_not_review_it(
     registry: Registry, needs_review: str
 ) -> None:
-    add_actor(as_actor(registry, "admin"), "tester", ["legal"])
+    add_actor(admin_of(registry), "tester", ["legal"])
     _refused(
         registry,
         f"tester requested this rights check \\(assessment {needs_review}\\) and cannot review",
@@ -139,7 +139,7 @@ def test_the_distiller_may_not_review_it(registry: Registry, plan: Plan, legal: 
     doc = plan(teachers=[{"licence": "some-unlisted-licence"}])
     rid = _assessment(legal, doc)  # lee requested it: lee may not review it either
     as_actor(registry, "eng").record(doc)  # eng ran (recorded) the distillation
-    add_actor(registry, "eng", ["legal"])
+    add_actor(admin_of(registry), "eng", ["legal"])
     _refused(
         registry,
         r"eng ran the distillation of acme/assistant@1 \(record dist_\w+\) and cannot review",
@@ -155,13 +155,13 @@ def test_the_distiller_may_not_review_it(registry: Registry, plan: Plan, legal: 
 def test_the_same_duties_bind_an_authorization(
     registry: Registry, prohibited: str, letter: str
 ) -> None:
-    add_actor(as_actor(registry, "admin"), "tester", ["legal"])
+    add_actor(admin_of(registry), "tester", ["legal"])
     _refused(
         registry,
         "tester requested this rights check",
         lambda: authorize(registry, prohibited, letter, "my own permission"),
     )
-    add_actor(registry, "Dana Smith", ["legal"])
+    add_actor(admin_of(registry), "Dana Smith", ["legal"])
     _refused(
         registry,
         "is the responsible party",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rights_actors import as_actor
+from rights_actors import admin_of, as_actor
 
 from heredity.errors import BadInput, NotFound, RightsBlocked
 from heredity.identity import add_actor
@@ -81,7 +81,7 @@ def test_review_approve_clears_needs_review(
     # the assessment itself is unchanged: the record shows the review separately
     assert registry.get(rid, RightsAssessment).body.cleared is False
     # a later rejection (by another legal reviewer) wins
-    add_actor(registry, "kim", ["legal"])
+    add_actor(admin_of(registry), "kim", ["legal"])
     review(as_actor(registry, "kim"), rid, "reject", "second opinion: no")
     eff2 = effective(registry, rid)
     assert not eff2.cleared and eff2.state == "rejected"
@@ -244,7 +244,7 @@ def test_a_rejection_of_the_current_judgement_is_not_undone_by_an_earlier_approv
     (second, _) = [r.id for r in registry.find(RightsAssessment, subject=doc.student.ref)]
     assert second != first
     # ... until a reviewer rejects it: then the rejection of the current judgement decides.
-    add_actor(registry, "kim", ["legal"])
+    add_actor(admin_of(registry), "kim", ["legal"])
     review(as_actor(registry, "kim"), second, "reject", "on reflection: no")
     with pytest.raises(RightsBlocked):
         gate(ran, registry)

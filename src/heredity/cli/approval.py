@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 
 if TYPE_CHECKING:
     from heredity.govern import ApprovalState
@@ -29,7 +29,9 @@ approval_app.add_typer(policy_app, name="policy")
 
 @actor_app.command("add")
 def actor_add(
-    name: str = typer.Argument(..., help="the actor's name (what --actor / $HEREDITY_ACTOR says)"),
+    name: str = typer.Argument(
+        ..., help="the actor's name (their OS user, or the name their token is issued to)"
+    ),
     role: list[str] = typer.Option(
         [],
         "--role",
@@ -43,11 +45,15 @@ def actor_add(
         False, "--replace", help="set exactly these roles instead of adding them"
     ),
 ) -> None:
-    """Record an actor's roles (nobody grants themselves a role; admins grant once one exists)."""
+    """Record an actor's roles, as an admin (heredity admin init makes the first); nobody
+    grants or changes their own roles, and a name that is a recorded actor's written
+    differently (case, spacing, Unicode form) is refused."""
     from heredity.govern import add_actor
 
-    actor = add_actor(open_registry(), name, role, email=email, replace=replace)
-    console.print(f"actor [bold]{actor.name}[/] holds {', '.join(actor.roles) or 'no role'}")
+    actor = add_actor(open_registry(create=True), name, role, email=email, replace=replace)
+    console.print(
+        styled("actor ", (actor.name, "bold"), f" holds {', '.join(actor.roles) or 'no role'}")
+    )
 
 
 @actor_app.command("list")
@@ -74,8 +80,14 @@ def _print_state(state: ApprovalState, fmt: str) -> None:
         return
     colour = {"approved": "green", "pending": "yellow"}.get(state.status, "red")
     console.print(
-        f"approval [bold]{state.id}[/] of [bold]{state.student}[/] under policy {state.policy}: "
-        f"[{colour}]{state.status}[/]",
+        styled(
+            "approval ",
+            (state.id, "bold"),
+            " of ",
+            (state.student, "bold"),
+            f" under policy {state.policy}: ",
+            (state.status, colour),
+        ),
         soft_wrap=True,
     )
     items = state.evidence.items if state.evidence else []
@@ -83,13 +95,12 @@ def _print_state(state: ApprovalState, fmt: str) -> None:
         table = Table("evidence", "clause", "ok", "detail", title="evidence at request time")
         for i in items:
             detail = i.summary if i.ok else "\n".join(f"missing: {m}" for m in i.missing)
-            table.add_row(i.requirement, i.clause, "yes" if i.ok else "[red]no[/]", detail)
+            ok = styled("yes") if i.ok else styled(("no", "red"))
+            table.add_row(i.requirement, i.clause, ok, detail)
         console.print(table)
     for t in state.teacher_approvals:
-        console.print(
-            f"[dim]teacher {t.teacher}: {t.status}"
-            f"{' (approval ' + t.approval + ')' if t.approval else ''} — {t.note}[/]"
-        )
+        approval = f" (approval {t.approval})" if t.approval else ""
+        console.print(styled((f"teacher {t.teacher}: {t.status}{approval} — {t.note}", "dim")))
     console.print(
         f"roles required: {', '.join(state.required_roles)}; filled: "
         + (", ".join(f"{r} by {a}" for r, a in state.filled.items()) or "none")
@@ -101,9 +112,13 @@ def _print_state(state: ApprovalState, fmt: str) -> None:
             f"  {d.at:%Y-%m-%d %H:%M} {d.actor} ({d.role}) {d.decision}: {d.reason}{extra}"
         )
     if state.revoked:
-        console.print(f"  [red]revoked[/] by {state.revoked.by}: {state.revoked.reason}")
+        console.print(
+            styled("  ", ("revoked", "red"), f" by {state.revoked.by}: {state.revoked.reason}")
+        )
     if state.suspended_by:
-        console.print(f"  [red]suspended[/] by incident {', '.join(state.suspended_by)}")
+        console.print(
+            styled("  ", ("suspended", "red"), f" by incident {', '.join(state.suspended_by)}")
+        )
 
 
 @approval_app.command("request")
@@ -121,7 +136,9 @@ def approval_request(
     state = request_approval(open_registry(), student, policy=policy)
     _print_state(state, fmt)
     if fmt == "text" and state.missing:
-        console.print("[yellow]evidence is missing: no approver can approve until it is there[/]")
+        console.print(
+            styled(("evidence is missing: no approver can approve until it is there", "yellow"))
+        )
 
 
 @approval_app.command("decide")
@@ -223,7 +240,11 @@ def approval_waive(
 
     rec = waive_transfer(open_registry(), assessment_id, justification=justification, policy=policy)
     console.print(
-        f"waiver [bold]{rec.id}[/] recorded for {assessment_id} ({rec.subject}) by {rec.actor}"
+        styled(
+            "waiver ",
+            (rec.id, "bold"),
+            f" recorded for {assessment_id} ({rec.subject}) by {rec.actor}",
+        )
     )
 
 
@@ -233,8 +254,10 @@ def policy_publish(file: Path = typer.Argument(..., help="approval policy YAML")
     from heredity.govern import load_policy_file, publish_policy
 
     policy = load_policy_file(file)
-    rec = publish_policy(open_registry(), policy)
-    console.print(f"policy [bold]{policy.ref}[/] published as {rec.id} ({policy.digest[:19]})")
+    rec = publish_policy(open_registry(create=True), policy)
+    console.print(
+        styled("policy ", (policy.ref, "bold"), f" published as {rec.id} ({policy.digest[:19]})")
+    )
 
 
 @policy_app.command("list")
@@ -297,7 +320,12 @@ def deploy(
 
     rec = do_deploy(open_registry(), model, environment=environment, note=note)
     console.print(
-        f"[green]deployed[/] [bold]{model}[/] to {environment} under approval {rec.body.approval}"
+        styled(
+            ("deployed", "green"),
+            " ",
+            (model, "bold"),
+            f" to {environment} under approval {rec.body.approval}",
+        )
     )
     for c in rec.body.conditions:
         console.print(f"  condition: {c}")

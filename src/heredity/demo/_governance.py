@@ -7,6 +7,7 @@ from typing import Any
 
 from heredity.demo._cast import BLEND, SAFETY_AWARE, SEQ, TASK_ONLY, TEACHER, Stage
 from heredity.errors import ApprovalRefused
+from heredity.identity import bootstrap_admin
 from heredity.registry import Registry
 
 APPROVERS = {"alice": "model_risk", "sam": "safety", "lee": "legal"}
@@ -146,11 +147,13 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, An
 
 
 def run_governance(demo: Stage) -> None:
-    from heredity.govern import add_actor, incident_html, open_incident
+    from heredity.govern import add_actor, incident_html, list_actors, open_incident
 
     demo.heading("Approval (4.5): each student on its own evidence")
     policy = _policy(demo)
     admin = _as(demo, "platform-admin")
+    if not any(a.name == "platform-admin" for a in list_actors(admin)):
+        bootstrap_admin(admin)  # the organisation's first admin, created once
     for actor, role in APPROVERS.items():
         add_actor(admin, actor, [role])
     approvals: dict[str, Any] = {}

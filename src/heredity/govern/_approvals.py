@@ -17,7 +17,16 @@ from heredity.errors import ApprovalRefused, BadInput, Conflict
 from heredity.govern._common import parse_time, utcnow
 from heredity.govern._evidence import Evidence, TeacherContext, TransferWaiver, gather_evidence
 from heredity.govern._policy import published, resolve_policy
-from heredity.identity import get_actor, same_person
+from heredity.identity import (
+    Party,
+    check_independent,
+    credential_links,
+    get_actor,
+    party_of_actor,
+    refuse_admin,
+    require_decider,
+    same_person,
+)
 from heredity.records import DraftResponsible, ProvenanceDraft, RecordBody, RecordKind, Stored
 from heredity.transfer import TransferAssessmentRecord
 
@@ -314,18 +323,45 @@ def responsible_party(registry: Registry, student: str) -> DraftResponsible | No
     return dist.body.responsible if dist else None
 
 
+def model_parties(
+    registry: Registry, student: str, *, requesters: Sequence[tuple[str, str]] = ()
+) -> list[Party]:
+    """Who may not decide on ``student``: the responsible party its record names, whoever
+    recorded its distillation, and each ``(actor, relation)`` in ``requesters``."""
+    parties: list[Party] = []
+    resp = responsible_party(registry, student)
+    if resp is not None:
+        parties.append(
+            Party(
+                name=resp.name,
+                email=resp.email,
+                relation=f"is the responsible party of {student}'s distillation",
+            )
+        )
+    dist = registry.distillation_for(student, ProvenanceDraft)
+    if dist is not None:
+        parties.append(
+            party_of_actor(
+                registry, dist.actor, f"recorded the distillation of {student} (record {dist.id})"
+            )
+        )
+    parties.extend(party_of_actor(registry, who, relation) for who, relation in requesters)
+    return parties
+
+
 def _check_independent(registry: Registry, student: str, requester: str, what: str) -> None:
-    actor = registry.actor
-    me = get_actor(registry, actor)
-    if same_person(actor, me.email if me else None, responsible_party(registry, student)):
-        raise ApprovalRefused(
-            f"{actor} is the responsible party of {student}'s distillation and cannot {what} "
-            "(segregation of duties, 4.5)"
-        )
-    if actor.strip().casefold() == requester.strip().casefold():
-        raise ApprovalRefused(
-            f"{actor} requested this approval and cannot {what} (segregation of duties)"
-        )
+    parties = model_parties(registry, student, requesters=[(requester, "requested this approval")])
+    check_independent(registry, registry.actor, what, parties)
+
+
+def _same_behind(registry: Registry, a: str, b: str) -> str | None:
+    """A token that makes ``a`` and ``b`` one person for segregation of duties (one issued the
+    other's credential), or None."""
+    for x, y in ((a, b), (b, a)):
+        for link in credential_links(registry, x, current=False):
+            if same_person(link.issuer, None, Party(name=y, relation="")):
+                return f"{y} issued token {link.token_id} of {link.actor}"
+    return None
 
 
 def _expiry(expires: str | dt.date | None, max_days: int | None) -> dt.datetime | None:
@@ -376,10 +412,18 @@ def decide(
         raise ApprovalRefused(
             f"{actor} holds no recorded role (heredity actor add {actor} --role ROLE)"
         )
-    if any(d.actor == actor for d in state.decisions):
-        raise ApprovalRefused(
-            f"{actor} has already decided on {request_id}; each role needs a different actor"
-        )
+    refuse_admin(held, f"decide on approval {request_id}")
+    for d in state.decisions:
+        if same_person(actor, held.email, Party(name=d.actor, relation="")):
+            raise ApprovalRefused(
+                f"{actor} has already decided on {request_id}; each role needs a different actor"
+            )
+        tie = _same_behind(registry, actor, d.actor)
+        if tie:
+            raise ApprovalRefused(
+                f"{actor} cannot decide on {request_id}: {d.actor} already decided on it and "
+                f"{tie}, so they count as one person (segregation of duties)"
+            )
     pool = state.missing_roles if approve else state.required_roles
     if role is not None:
         if role not in held.roles:
@@ -532,17 +576,17 @@ def waive_transfer(
     ):
         raise Conflict(f"transfer assessment {assessment_id} is already waived")
     pol, _ = resolve_policy(registry, policy)
-    actor = registry.actor
-    held = get_actor(registry, actor)
-    if held is None or not set(pol.approvers.waiver_roles) & set(held.roles):
-        raise ApprovalRefused(
-            f"{actor} needs one of the roles {', '.join(pol.approvers.waiver_roles)} to waive a transfer "
-            f"breach (policy {pol.ref})"
-        )
-    if same_person(actor, held.email, responsible_party(registry, student)):
-        raise ApprovalRefused(
-            f"{actor} is the responsible party of {student} and cannot waive its breach"
-        )
+    requesters = [(rec.actor, f"recorded transfer assessment {assessment_id}")] + [
+        (r.actor, f"requested approval {r.id} of {student}")
+        for r in registry.find(ApprovalRequest, subject=student)
+    ]
+    held = require_decider(
+        registry,
+        role=list(pol.approvers.waiver_roles),
+        action=f"waive the breach of {student} (policy {pol.ref})",
+        excluded=model_parties(registry, student, requesters=requesters),
+    )
+    actor = held.name
     dims = [d.name for d in rec.body.dimensions if d.verdict in ("breach", "inconclusive")]
     body = TransferWaiver(
         assessment=assessment_id,
