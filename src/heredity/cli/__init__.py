@@ -10,7 +10,7 @@ import click
 import typer
 import typer.exceptions
 
-from heredity.cli._app import app, fail
+from heredity.cli._app import app, fail, tolerant_output
 from heredity.errors import HeredityError
 
 
@@ -41,6 +41,7 @@ _load_commands()
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``heredity`` command; returns the exit code."""
     command = typer.main.get_command(app)
+    tolerant_output()
     try:
         # Without standalone mode click returns the code of a typer.Exit instead of raising it.
         rc = command.main(args=argv, prog_name="heredity", standalone_mode=False)

@@ -5,22 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from heredity.cli._app import console
+from heredity.cli._app import console, styled
 from heredity.evaluate import ImportReport, ReadOptions, parse_score_map
 
 
 def print_report(report: ImportReport, title: str | None = None) -> None:
     """A short table: the file, its tool and scorer, what a score means, and each cross-check."""
-    table = Table(title=escape(title or report.source), show_header=False, title_justify="left")
-    table.add_row("format", escape(f"{report.format} ({report.tool or '?'})"))
+    table = Table(title=title or report.source, show_header=False, title_justify="left")
+    table.add_row("format", f"{report.format} ({report.tool or '?'})")
     if report.task:
-        table.add_row("task", escape(report.task))
+        table.add_row("task", report.task)
     if report.scorer:
-        table.add_row("scorer", escape(report.scorer))
-    table.add_row("meaning", escape(report.meaning))
+        table.add_row("scorer", report.scorer)
+    table.add_row("meaning", report.meaning)
     table.add_row("items", f"{report.items} of {report.samples} samples")
     if report.matched:
         table.add_row(
@@ -28,14 +27,14 @@ def print_report(report: ImportReport, title: str | None = None) -> None:
             ", ".join(f"{n} by {how}" for how, n in report.matched.items()),
         )
     for check in report.checks:
-        mark = "[green]agrees[/]" if check.agrees else "[red]DISAGREES[/]"
+        mark = ("agrees", "green") if check.agrees else ("DISAGREES", "red")
         table.add_row(
-            f"check {escape(check.metric)}",
-            f"file {check.tool:.6g}, Heredity {check.heredity:.6g} {mark}",
+            f"check {check.metric}",
+            styled(f"file {check.tool:.6g}, Heredity {check.heredity:.6g} ", mark),
         )
     console.print(table)
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        console.print(styled(("warning:", "yellow"), " ", warning), highlight=False)
 
 
 # The options that say how an evidence file is read, shared by `evaluate --import` and `assess`.

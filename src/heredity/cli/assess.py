@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from heredity.cli._app import app, check_format, console, err_console, open_registry
+from heredity.cli._app import app, check_format, console, err_console, open_registry, styled
 from heredity.cli._evidence import (
     ALLOW_PARTIAL,
     DIMENSION,
@@ -17,6 +17,7 @@ from heredity.cli._evidence import (
     read_options,
 )
 from heredity.errors import BadInput
+from heredity.files import write_file
 
 
 @app.command()
@@ -73,7 +74,7 @@ def assess(
             raise BadInput("--teacher: give one teacher with --teacher-results")
         if len(suite) > 1:
             raise BadInput("--suite: give at most one suite with results files")
-        registry = open_registry() if (teacher and student and store) else None
+        registry = open_registry(create=True) if (teacher and student and store) else None
         assessment, stored = assess_files(
             teacher_results,
             student_results,
@@ -110,7 +111,7 @@ def assess(
                 suites=suite or None,
                 policy=policy,
                 refresh=refresh,
-                progress=lambda msg: status.update(msg),
+                progress=lambda msg: status.update(styled(msg)),
             )
     from heredity.report import assessment_context
 
@@ -122,8 +123,7 @@ def assess(
     }
     if out is not None:
         text = rendered.get(fmt, rendered["html"])()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_file(out, text)
         err_console.print(f"scorecard written to {out}")
     if fmt == "text":
         render_text(assessment, console, context=ctx)

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import (
+    app,
+    check_format,
+    console,
+    echo,
+    open_registry,
+    print_json,
+    styled,
+)
+from heredity.files import write_file
 
 
 @app.command("audit")
@@ -35,12 +44,11 @@ def audit_command(
     else:
         text = audit_text(report)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_file(out, text)
     if fmt == "json":
         print_json(data)
     else:
-        typer.echo(text, nl=False)
+        echo(text, nl=False)
     if report.failed:
         raise typer.Exit(1)
 
@@ -55,11 +63,15 @@ def evidence_command(
 
     pack = write_evidence(open_registry(), model, out)
     console.print(
-        f"evidence pack for [bold]{model}[/]: {len(pack.files)} files in {pack.out_dir} "
-        f"(open {Path(pack.out_dir) / 'index.html'}); ledger "
-        + ("[green]verified[/]" if pack.ledger_ok else "[red]FAILED verification[/]")
+        styled(
+            "evidence pack for ",
+            (model, "bold"),
+            f": {len(pack.files)} files in {pack.out_dir} "
+            f"(open {Path(pack.out_dir) / 'index.html'}); ledger ",
+            ("verified", "green") if pack.ledger_ok else ("FAILED verification", "red"),
+        )
     )
     for s in pack.skipped:
-        console.print(f"[dim]skipped {s}[/]")
+        console.print(styled((f"skipped {s}", "dim")))
     if not pack.ledger_ok:
         raise typer.Exit(1)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 from heredity.cli._evidence import (
     ALLOW_PARTIAL,
     DIMENSION,
@@ -45,7 +45,7 @@ def _print_runs(runs: list[EvaluationRun]) -> None:
     console.print(table)
     for run in runs:
         if run.log_path and not run.cached:
-            console.print(f"[dim]{run.suite}: log {run.log_path}[/]")
+            console.print(styled((f"{run.suite}: log {run.log_path}", "dim")))
 
 
 @app.command("evaluate")
@@ -82,7 +82,7 @@ def evaluate_cmd(
     check_format(fmt, ("text", "json"))
     from heredity.evaluate import EvalSettings, evaluate, import_run
 
-    registry = open_registry() if store else None
+    registry = open_registry(create=True) if store else None
     runs: list[EvaluationRun] = []
     if import_file is not None:
         if model is not None:
@@ -118,7 +118,7 @@ def evaluate_cmd(
             raise BadInput("--suite: name at least one suite (see `heredity suites list`)")
         settings = EvalSettings(max_tokens=max_tokens, grader=grader)
         for name in suite:
-            with console.status(f"evaluating {model} on {name}"):
+            with console.status(styled(f"evaluating {model} on {name}")):
                 runs.append(
                     evaluate(
                         model,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 
 if TYPE_CHECKING:
     from heredity.govern import IncidentView
@@ -33,8 +33,13 @@ def _print(view: IncidentView, fmt: str) -> None:
         typer.echo(stamp_html(incident_html(view), ctx), nl=False)
         return
     console.print(
-        f"[bold]{view.id}[/] {view.kind} incident on [bold]{view.model}[/] ({view.status}), opened "
-        f"{view.opened_at:%Y-%m-%d %H:%M} UTC by {view.opened_by}: {view.summary}",
+        styled(
+            (view.id, "bold"),
+            f" {view.kind} incident on ",
+            (view.model, "bold"),
+            f" ({view.status}), opened {view.opened_at:%Y-%m-%d %H:%M} UTC by {view.opened_by}: "
+            f"{view.summary}",
+        ),
         soft_wrap=True,
     )
     if view.closed:

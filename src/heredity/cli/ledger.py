@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 
 ledger_app = typer.Typer(help="The tamper-evident ledger.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
@@ -20,13 +20,18 @@ def verify(fmt: str = typer.Option("text", "--format", help="text | json")) -> N
         print_json(result.model_dump(mode="json"))
     elif result.ok:
         console.print(
-            f"[green]ledger verified[/]: {result.events} events, "
-            f"{result.checked_entities} entities, head {result.head}",
+            styled(
+                ("ledger verified", "green"),
+                f": {result.events} events, {result.checked_entities} entities, head {result.head}",
+            ),
             soft_wrap=True,
         )
     else:
         console.print(
-            f"[bold red]ledger verification FAILED[/] at event {result.first_bad_seq}: {result.problem}",
+            styled(
+                ("ledger verification FAILED", "bold red"),
+                f" at event {result.first_bad_seq}: {result.problem}",
+            ),
             soft_wrap=True,
         )
     if not result.ok:

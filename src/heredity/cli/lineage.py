@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 from heredity.registry import Lineage
 
 
@@ -16,17 +16,17 @@ def _tree(lin: Lineage) -> Tree:
     for e in lin.edges:
         src, dst = (e.parent, e.child) if lin.direction == "down" else (e.child, e.parent)
         children.setdefault(src, []).append((dst, e.relation))
-    tree = Tree(f"[bold]{lin.root}[/]")
+    tree = Tree(styled((lin.root, "bold")))
     seen: set[str] = set()
 
     def grow(node: Tree, ref: str) -> None:
         for dst, relation in sorted(children.get(ref, [])):
-            label = f"{dst} [dim]({relation}, {kinds.get(dst, 'model')})[/]"
+            label = (dst, ""), (f" ({relation}, {kinds.get(dst, 'model')})", "dim")
             if dst in seen:
-                node.add(label + " [dim]…(shown above)[/]")
+                node.add(styled(*label, (" …(shown above)", "dim")))
                 continue
             seen.add(dst)
-            grow(node.add(label), dst)
+            grow(node.add(styled(*label)), dst)
 
     grow(tree, lin.root)
     return tree

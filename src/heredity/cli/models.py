@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json
+from heredity.cli._app import app, check_format, console, open_registry, print_json, styled
 from heredity.records import DatasetRecord, ModelRecord, parse_ref, validate
 
 model_app = typer.Typer(help="Register and inspect models.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def model_add(
 ) -> None:
     """Register a model (from a local directory when --path is given)."""
     name, version = parse_ref(ref)
-    reg = open_registry()
+    reg = open_registry(create=True)
     if path is not None:
         rec = reg.register_model_dir(
             path,
@@ -56,7 +56,11 @@ def model_add(
             )
         )
     console.print(
-        f"model [bold]{rec.ref}[/] registered" + (f" (digest {rec.digest})" if rec.digest else "")
+        styled(
+            "model ",
+            (rec.ref, "bold"),
+            " registered" + (f" (digest {rec.digest})" if rec.digest else ""),
+        )
     )
 
 
@@ -134,8 +138,8 @@ def dataset_add(
         },
         ref,
     )
-    open_registry().add_dataset(rec)
-    console.print(f"dataset [bold]{rec.ref}[/] registered")
+    open_registry(create=True).add_dataset(rec)
+    console.print(styled("dataset ", (rec.ref, "bold"), " registered"))
 
 
 @dataset_app.command("show")

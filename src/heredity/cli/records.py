@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, err_console, open_registry, print_json
+from heredity.cli._app import (
+    app,
+    check_format,
+    console,
+    err_console,
+    open_registry,
+    print_json,
+    styled,
+)
 from heredity.errors import NotFound
 from heredity.records import DistillationDocument, IntendedUse, load_document, schema_for
 
@@ -19,8 +27,14 @@ if TYPE_CHECKING:
 @app.command()
 def init() -> None:
     """Create (or migrate) the registry."""
-    reg = open_registry()
-    console.print(f"registry ready at [bold]{reg.url}[/] ({reg.ledger_length()} ledger events)")
+    reg = open_registry(create=True)
+    console.print(
+        styled(
+            "registry ready at ",
+            (str(reg.url), "bold"),
+            f" (it holds {reg.ledger_length()} ledger events)",
+        )
+    )
 
 
 @app.command()
@@ -30,7 +44,10 @@ def validate(
     """Check a provenance document without writing anything (exit 2 lists every problem)."""
     doc = load_document(document)
     console.print(
-        f"[green]valid[/]: {doc.student.ref} ({doc.method}, {len(doc.teachers)} teacher(s))"
+        styled(
+            ("valid", "green"),
+            f": {doc.student.ref} ({doc.method}, {len(doc.teachers)} teacher(s))",
+        )
     )
 
 
@@ -38,13 +55,12 @@ def _warn(rights: DistillationRights) -> None:
     if rights.cleared and not rights.problems:
         return
     err_console.print(
-        f"[yellow]warning:[/] rights of {rights.student} are {rights.summary}",
-        markup=True,
+        styled(("warning:", "yellow"), f" rights of {rights.student} are {rights.summary}"),
         highlight=False,
         soft_wrap=True,
     )
     for line in rights.warnings:
-        err_console.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"  - {line}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -66,19 +82,26 @@ def record(
 
     check_format(fmt, ("text", "json"))
     doc = load_document(document)
-    done = record_provenance(open_registry(), doc, require_cleared=require_cleared)
+    done = record_provenance(open_registry(create=True), doc, require_cleared=require_cleared)
     if fmt == "json":
         print_json(
             {
                 "id": done.record.id,
                 "student": doc.student.ref,
                 "recorded": done.written,
+                "ledger_events": [e.seq for e in done.events],
                 "rights": done.rights.model_dump(mode="json"),
             }
         )
         return
     verb = "recorded" if done.written else "already recorded (the same document; nothing written)"
-    console.print(f"{verb} [bold]{doc.student.ref}[/] as {done.record.id}")
+    console.print(
+        styled(
+            f"{verb} ",
+            (doc.student.ref, "bold"),
+            f" as {done.record.id} ({len(done.events)} ledger events)",
+        )
+    )
     _warn(done.rights)
 
 

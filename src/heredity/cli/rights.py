@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from heredity.cli._app import app, check_format, console, open_registry, print_json, state
+from heredity.cli._app import (
+    app,
+    check_format,
+    console,
+    echo,
+    open_registry,
+    print_json,
+    state,
+)
 from heredity.errors import NotFound
 from heredity.records import load_document
 
@@ -45,7 +53,7 @@ def _print_effective(eff: EffectiveRights, fmt: str) -> None:
     if fmt == "json":
         print_json(eff.model_dump(mode="json"))
         return
-    typer.echo(render_effective(eff))
+    echo(render_effective(eff))
 
 
 @rights_app.command("check")
@@ -76,7 +84,7 @@ def check(
     doc = load_document(document)
     kb = _kb(licences)
     stored_id: str | None = None
-    reg = open_registry() if record or _registry_exists() else None
+    reg = open_registry(create=record) if record or _registry_exists() else None
     if reg is not None and record:
         stored, assessment = record_assessment(doc, reg, kb=kb)
         stored_id = stored.id
@@ -92,10 +100,10 @@ def check(
         data["effective"] = eff.model_dump(mode="json")
         print_json(data)
     else:
-        typer.echo(render_assessment(assessment, kb))
+        echo(render_assessment(assessment, kb))
         if stored_id:
-            typer.echo(f"\nrecorded as {stored_id}")
-        typer.echo("\n" + render_effective(eff))
+            echo(f"\nrecorded as {stored_id}")
+        echo("\n" + render_effective(eff))
     if not eff.cleared:
         raise typer.Exit(1)
 
@@ -214,7 +222,7 @@ def show_cmd(
         if fmt == "json":
             print_json(spec.model_dump(mode="json"))
         else:
-            typer.echo(render_licence(spec, kb))
+            echo(render_licence(spec, kb))
         return
     if not _registry_exists():
         raise NotFound(f"{ident}: no such licence id or alias in knowledge base {kb.version}")
@@ -230,6 +238,6 @@ def show_cmd(
     if fmt == "json":
         print_json({"assessment": stored.body.dump(), "effective": eff.model_dump(mode="json")})
         return
-    typer.echo(render_assessment(stored.body, kb))
-    typer.echo("")
+    echo(render_assessment(stored.body, kb))
+    echo("")
     _print_effective(eff, "text")

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from heredity.demo._cast import (
@@ -121,10 +124,15 @@ class Demo:
 
     # -- narration -------------------------------------------------------------------------------
     def say(self, text: str) -> None:
-        self.console.print(text, highlight=False)
+        """Narrate one line of the demo's own markup (shown as plain text if it is not markup)."""
+        try:
+            line = Text.from_markup(text)
+        except MarkupError:
+            line = Text(text)
+        self.console.print(line, highlight=False)
 
     def heading(self, text: str) -> None:
-        self.console.rule(f"[bold]{text}")
+        self.console.rule(Text(text, style="bold"))
 
     @contextmanager
     def step(self, label: str) -> Iterator[None]:
@@ -398,7 +406,7 @@ class Demo:
     def lineage(self) -> None:
         self.heading("Lineage and impact of the teacher (4.4)")
         lin = self.registry.lineage(TEACHER, "down")
-        tree = Tree(f"[bold]{TEACHER}[/]")
+        tree = Tree(Text(TEACHER, style="bold"))
         children: dict[str, list[tuple[str, str]]] = {}
         for e in lin.edges:
             children.setdefault(e.parent, []).append((e.child, e.relation))
@@ -409,7 +417,7 @@ class Demo:
                 if child in seen:
                     continue
                 seen.add(child)
-                grow(node.add(f"{child} [dim]({rel})[/]"), child)
+                grow(node.add(Text.assemble(child, (f" ({rel})", "dim"))), child)
 
         grow(tree, TEACHER)
         self.console.print(tree)
@@ -478,7 +486,8 @@ class Demo:
         self.summary["reports"] = str(self.reports)
         (self.out / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
         self.say(
-            f"\nHTML reports in [bold]{self.reports}[/]; summary in {self.out / 'summary.json'}; "
+            f"\nHTML reports in [bold]{escape(str(self.reports))}[/]; "
+            f"summary in {escape(str(self.out / 'summary.json'))}; "
             f"{self.summary['seconds']} s in all"
         )
         self.registry.close()

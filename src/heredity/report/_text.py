@@ -39,7 +39,7 @@ def _style(cell: str) -> str:
 
 
 def _table(title: str, columns: Sequence[str], rows: list[list[str]]) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=Text(title), title_justify="left", show_lines=False)
     for c in columns:
         table.add_column(c, overflow="fold")
     for row in rows:
@@ -105,7 +105,7 @@ def render_text(
         _table("Coherence per slice", COHERENCE_COLUMNS, [coherence_row(r) for r in m.slices])
     )
     for role in m.teachers:
-        out.rule(f"against {role.teacher} ({', '.join(role.dimensions)})")
+        out.rule(Text(f"against {role.teacher} ({', '.join(role.dimensions)})"))
         if role.assessment is None:
             out.print("No results on this teacher's dimensions.")
         else:
