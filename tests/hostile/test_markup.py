@@ -122,6 +122,13 @@ def _actor(w: World, v: str) -> list[str]:
     return ["actor", "add", v, "--role", "engineer"]
 
 
+def _token(w: World, v: str) -> list[str]:
+    with Registry.open(w.db, actor="boss") as reg:
+        add_actor(reg, os_user(), [ADMIN])
+        add_actor(reg, v, ["engineer"])
+    return ["token", "issue", v, "--out", str(w.tmp / "token")]
+
+
 def _model(w: World, v: str) -> list[str]:
     return ["model", "add", "acme/m@1", "--licence", v, "--provider", v, "--owner", v]
 
@@ -172,6 +179,7 @@ def _review(w: World, v: str) -> list[str]:
 # made) that show it. Reads marked with a leading "~" must exit 0 but need not show the value.
 CASES: dict[str, tuple[Write, list[str]]] = {
     "actor-name": (_actor, ["actor list", "~ledger log"]),
+    "token-actor": (_token, ["token list", "actor list"]),
     "model-licence-provider-owner": (_model, ["model show acme/m@1", "model list"]),
     "dataset-licence-source-owner": (_dataset, ["dataset show acme/d@1", "dataset list"]),
     "incident-summary": (_incident, ["incident show {incident}", "~incident list"]),
@@ -240,6 +248,17 @@ def test_a_refused_name_is_quoted_verbatim_in_the_error(
         out = cli(fresh, *args)
         assert_refused(out, value)
     assert table_counts(fresh) == before
+
+
+@pytest.mark.parametrize("value", MARKUP.values(), ids=MARKUP.keys())
+def test_a_first_admin_named_in_markup_is_shown_verbatim(
+    fresh: str, cli: Runner, value: str
+) -> None:
+    out = cli(fresh, "admin", "init", value)
+    assert out.rc == 0, out.text
+    assert value in out.out
+    listed = cli(fresh, "actor", "list")
+    assert listed.rc == 0 and value in listed.out, listed.text
 
 
 FILE_NAMES = {
