@@ -336,7 +336,7 @@ class Run(_Strict):
         if self.started_at and self.ended_at and not in_order(self.started_at, self.ended_at):
             raise ValueError(
                 f"ended_at: {self.ended_at.isoformat()} is before started_at "
-                f"{self.started_at.isoformat()}; a run ends after it starts"
+                f"{self.started_at.isoformat()} (a run ends after it starts)"
             )
         return self
 
@@ -396,7 +396,14 @@ class DistillationDocument(RecordBody):
             )
         if self.student.init_from == student:
             problems.append("student.init_from: a model cannot start from its own weights")
+        datasets = [d.ref for d in self.datasets]
+        twice = sorted({r for r in datasets if datasets.count(r) > 1})
+        if twice:
+            problems.append(f"datasets: listed twice: {', '.join(twice)}")
+        models = {student, *refs, *([self.student.init_from] if self.student.init_from else [])}
         for i, d in enumerate(self.datasets):
+            if d.ref in models:
+                problems.append(f"datasets[{i}].name: {d.ref} is a model of this document")
             if student in d.generated_by:
                 problems.append(
                     f"datasets[{i}].generated_by: the student cannot generate its own training data"

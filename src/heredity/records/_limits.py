@@ -56,14 +56,14 @@ def check_label(value: str) -> str:
     """A one-line label (licence, provider, owner...): no control characters."""
     found = control_character(value)
     if found:
-        raise ValueError(f"contains a control character ({found}); give plain one-line text")
+        raise ValueError(f"contains a control character ({found}): give plain one-line text")
     return value
 
 
 def check_text(value: str) -> str:
     """Free text: no NUL character."""
     if "\x00" in value:
-        raise ValueError("contains a NUL character (U+0000); remove it")
+        raise ValueError("contains a NUL character (U+0000): remove it")
     return value
 
 
@@ -79,7 +79,7 @@ def value_problem(value: Any) -> tuple[str, str] | None:
         path, v = stack.pop()
         if isinstance(v, str):
             if "\x00" in v:
-                return path, "contains a NUL character (U+0000); remove it"
+                return path, "contains a NUL character (U+0000): remove it"
         elif isinstance(v, bool) or v is None or isinstance(v, BaseModel):
             continue
         elif isinstance(v, int):
@@ -117,14 +117,14 @@ def check_past_date(value: dt.date) -> dt.date:
     """A date that is not in the future (today in any time zone is accepted)."""
     latest = dt.datetime.now(dt.UTC).date() + FUTURE_SLACK
     if value > latest:
-        raise ValueError(f"{value.isoformat()} is in the future; give the date it happened")
+        raise ValueError(f"{value.isoformat()} is in the future (give the date it happened)")
     return value
 
 
 def check_past_time(value: dt.datetime) -> dt.datetime:
     """A time that is not in the future (one day of slack; naive is read as UTC)."""
     if _utc(value) > dt.datetime.now(dt.UTC) + FUTURE_SLACK:
-        raise ValueError(f"{value.isoformat()} is in the future; give the time it happened")
+        raise ValueError(f"{value.isoformat()} is in the future (give the time it happened)")
     return value
 
 

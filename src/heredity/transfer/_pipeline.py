@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heredity.errors import BadInput
+from heredity.errors import BadInput, NotFound
 from heredity.evaluate import (
     EvalSettings,
     EvaluationRun,
@@ -19,9 +19,10 @@ from heredity.evaluate import (
     evaluate,
     get_suite,
     import_run,
+    keep_run,
     stored_runs,
 )
-from heredity.records import ITEM_DIMENSIONS, ItemResult, ProvenanceDraft, Stored
+from heredity.records import ITEM_DIMENSIONS, ItemResult, ProvenanceDraft, Stored, split_ref
 from heredity.transfer._assess import assess_transfer
 from heredity.transfer._models import MultiTeacherAssessment, TransferAssessment
 from heredity.transfer._multi import assess_multi_teacher
@@ -280,6 +281,23 @@ def assess_results(
     return assessment, stored
 
 
+def _check_ref(param: str, ref: str) -> None:
+    try:
+        split_ref(ref)
+    except ValueError as exc:
+        raise BadInput(f"{param}: {exc}", param=param) from None
+
+
+def _require_registered(registry: Registry, param: str, ref: str) -> None:
+    if registry.find_model(ref) is None:
+        raise NotFound(
+            f"{param}: {ref} is not a registered model; register it first "
+            f"(`heredity model add {ref} --licence ID`, or `heredity record PLAN.yaml` for a "
+            "distilled student) so the assessment is about a real model",
+            param=param,
+        )
+
+
 def assess_files(
     teacher_file: str | Path,
     student_file: str | Path,
@@ -295,14 +313,24 @@ def assess_files(
 
     Both files are read the same way (:func:`~heredity.evaluate.import_run` with ``options``). With a registry
     and both refs the imported runs and the assessment are stored; the assessment's warnings
-    carry every import warning, incomplete evidence included.
+    carry every import warning, incomplete evidence included. A ref given must be a valid
+    ``name@version`` (BadInput naming it), and one stored about must be registered (NotFound
+    saying how to register it): an assessment's subject is always a real model.
     """
+    for param, ref in (("teacher_ref", teacher_ref), ("student_ref", student_ref)):
+        if ref is not None:
+            _check_ref(param, ref)
     t_ref = teacher_ref or str(teacher_file)
     s_ref = student_ref or str(student_file)
     store = registry if (registry is not None and teacher_ref and student_ref) else None
+    if store is not None:
+        for param, ref in (("teacher_ref", t_ref), ("student_ref", s_ref)):
+            _require_registered(store, param, ref)
     runs: dict[str, EvaluationRun] = {}
+    # Both files are read, and the assessment made, before anything is stored: a bad student
+    # file (or results that do not pair) leaves no teacher run behind.
     for side, path, ref in (("teacher", teacher_file, t_ref), ("student", student_file, s_ref)):
-        runs[side] = import_run(path, model=ref, suite=suite, options=options, registry=store)
+        runs[side] = import_run(path, model=ref, suite=suite, options=options)
     assessment = assess_transfer(
         runs["teacher"].items,
         runs["student"].items,
@@ -310,6 +338,8 @@ def assess_files(
         teacher_ref=t_ref,
         student_ref=s_ref,
     )
+    if store is not None:
+        runs = {side: keep_run(store, run) for side, run in runs.items()}
     assessment.warnings.extend(
         import_warnings(f"teacher {t_ref}", [runs["teacher"]])
         + import_warnings(f"student {s_ref}", [runs["student"]])
