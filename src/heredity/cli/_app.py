@@ -194,8 +194,6 @@ FLAGS: dict[str, str] = {
     "teachers": "--teacher",
     "teacher_ref": "--teacher",
     "student_ref": "--student",
-    "teacher_ref": "--teacher",
-    "student_ref": "--student",
     "out_dir": "--out",
     "url": "--db/HEREDITY_DB",
     "token": "HEREDITY_TOKEN/--token-file",

@@ -20,19 +20,29 @@ from heredity.evaluate._evidence import Format, ImportedEvidence, ImportReport, 
 from heredity.evaluate._inspect_log import evidence_from_log, read_inspect
 from heredity.evaluate._lm_eval import read_lm_eval
 from heredity.evaluate._suite import Suite
-from heredity.records import ItemResult, field_problems
+from heredity.files import write_file
+from heredity.records import (
+    RESULTS_LIMITS,
+    ItemResult,
+    field_problems,
+    iter_lines,
+    load_json,
+    parse_json,
+)
 
-MAX_RESULTS_BYTES = 2 * 1024 * 1024 * 1024
+#: Results files: JSONL streamed up to this size (one line at most ``RESULTS_LIMITS.max_line_bytes``),
+#: a file that is one JSON document up to ``RESULTS_LIMITS.max_document_bytes``.
+MAX_RESULTS_BYTES = RESULTS_LIMITS.max_bytes
 _CONTEXTS = ("ambiguous", "disambiguated")
 _LM_EVAL_METRICS = ("acc", "exact_match", "acc_norm", "em", "correct")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open("r", encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if raw.strip():
-                yield n, raw
+    """Non-blank lines, streamed within :data:`RESULTS_LIMITS` (not UTF-8: BadInput)."""
+    for n, raw in iter_lines(path, RESULTS_LIMITS, bom=True):
+        if raw.strip():
+            yield n, raw
 
 
 def detect_format(path: str | Path) -> Format:
@@ -40,33 +50,35 @@ def detect_format(path: str | Path) -> Format:
     p = Path(path)
     if not p.is_file():
         raise BadInput(f"{p}: no such results file")
+    size = p.stat().st_size
+    if size > MAX_RESULTS_BYTES:
+        raise BadInput(
+            f"{p}: {size} bytes is larger than the {MAX_RESULTS_BYTES} byte limit for a results file"
+        )
     with p.open("rb") as fh:
         head = fh.read(4)
     if head == _ZIP_MAGIC:
         return "inspect"
     if p.suffix == ".eval":
         raise BadInput(f"{p}: not a readable Inspect log (an .eval log is a zip archive)")
-    try:
-        first = next(_lines(p), None)
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text, nor an Inspect .eval log") from None
+    first = next(_lines(p), None)
     if first is None:
         raise BadInput(f"{p}: empty results file")
     n, raw = first
     if raw.lstrip().startswith(("{", "[")) and raw.strip() in ("{", "["):
         # A pretty-printed JSON document (Inspect's .json logs, lm-eval's results files).
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        return _document_format(p, data)
+        return _document_format(p, load_json(p, RESULTS_LIMITS, finite=False))
     try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError:
+        obj = parse_json(raw, str(p), RESULTS_LIMITS, line=n, finite=False)
+    except BadInput as exc:
+        if "not valid JSON" not in exc.message:
+            raise
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+            data = load_json(p, RESULTS_LIMITS, finite=False)
+        except BadInput as whole:
+            if "not valid JSON" not in whole.message:
+                raise
+            raise exc from None
         return _document_format(p, data)
     if isinstance(obj, dict) and ("eval" in obj and "status" in obj):
         return "inspect"
@@ -123,8 +135,6 @@ def import_evidence(
             raise TypeError(f"import_evidence: {exc}") from None
     p = Path(path)
     fmt = detect_format(p)
-    if p.stat().st_size > MAX_RESULTS_BYTES:
-        raise BadInput(f"{p}: larger than the {MAX_RESULTS_BYTES} byte limit")
     if fmt != "lm-eval" and (opts.metric or opts.lm_filter or opts.results):
         raise BadInput(f"{p}: --metric, --filter and --results apply to lm-eval samples")
     if fmt == "heredity":
@@ -175,10 +185,7 @@ def read_results(path: str | Path) -> list[ItemResult]:
     out: list[ItemResult] = []
     seen: dict[str, int] = {}
     for n, raw in _lines(p):
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+        data = parse_json(raw, str(p), RESULTS_LIMITS, line=n)
         try:
             item = ItemResult.model_validate(data)
         except ValidationError as exc:
@@ -194,10 +201,11 @@ def read_results(path: str | Path) -> list[ItemResult]:
 
 
 def write_results(items: list[ItemResult], path: str | Path) -> None:
-    """Write results as Heredity's plain JSONL (unset optional fields left out)."""
-    with Path(path).open("w", encoding="utf-8", newline="\n") as fh:
-        for item in items:
-            fh.write(json.dumps(item.model_dump(mode="json", exclude_none=True)) + "\n")
+    """Write results as Heredity's plain JSONL (unset optional fields left out; never through a
+    symbolic link)."""
+    write_file(
+        path, [json.dumps(i.model_dump(mode="json", exclude_none=True)) + "\n" for i in items]
+    )
 
 
 def results_from_log(

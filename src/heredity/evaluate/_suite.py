@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +22,15 @@ from pydantic import (
 
 from heredity.errors import BadInput
 from heredity.evaluate._upstream import import_hint, kind_of_columns, kind_of_record
-from heredity.records import ITEM_DIMENSIONS, canonical_json, field_problems
+from heredity.files import write_file
+from heredity.records import (
+    ITEM_DIMENSIONS,
+    SUITE_LIMITS,
+    canonical_json,
+    field_problems,
+    parse_json,
+    read_text,
+)
 
 SUITE_DIMENSIONS: tuple[str, ...] = ITEM_DIMENSIONS
 """Dimensions a suite item may measure (calibration and agreement are derived, not items)."""
@@ -34,7 +41,7 @@ SuiteDimension = Literal[
 ]
 GROUPS = ("biased", "anti_biased", "unknown")
 BUILTIN_DIR = Path(__file__).parent / "suites"
-MAX_SUITE_BYTES = 200 * 1024 * 1024
+MAX_SUITE_BYTES = SUITE_LIMITS.max_bytes
 _FIELDS = ("id", "dimension", "slice", "input", "expect", "choices", "target", "context", "groups")
 _LIST_FIELDS = ("choices", "groups")
 
@@ -244,10 +251,7 @@ def _parse_jsonl(text: str, source: str) -> tuple[dict[str, Any], list[SuiteItem
                 if kind:
                     raise BadInput(import_hint(source, kind, "JSON list of questions"))
                 raise BadInput(f"{source} line {n}: a JSON array, not JSONL (one item per line)")
-            try:
-                data = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{source} line {n}: not valid JSON ({exc.msg})") from None
+            data = parse_json(raw, source, SUITE_LIMITS, line=n)
             if not isinstance(data, dict):
                 raise BadInput(f"{source} line {n}: expected a JSON object")
             if first:
@@ -267,8 +271,8 @@ def _parse_jsonl(text: str, source: str) -> tuple[dict[str, Any], list[SuiteItem
 
 def _json_array_kind(text: str) -> str | None:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
+        data = parse_json(text, "suite", SUITE_LIMITS)
+    except BadInput:
         return None
     return kind_of_record(data[0]) if isinstance(data, list) and data else None
 
@@ -300,8 +304,8 @@ def parse_csv(text: str, source: str) -> list[SuiteItem]:
                     continue
                 if key in _LIST_FIELDS:
                     try:
-                        parsed = json.loads(value)
-                    except json.JSONDecodeError:
+                        parsed = parse_json(value, source, SUITE_LIMITS, line=line)
+                    except BadInput:
                         raise BadInput(
                             f"{source} line {line}: field '{key}': expected a JSON array"
                         ) from None
@@ -318,12 +322,7 @@ def load_suite(path: str | Path, *, name: str | None = None) -> Suite:
     p = Path(path)
     if not p.is_file():
         raise BadInput(f"{p}: no such suite file")
-    if p.stat().st_size > MAX_SUITE_BYTES:
-        raise BadInput(f"{p}: larger than the {MAX_SUITE_BYTES} byte limit for a suite")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text") from None
+    text = read_text(p, SUITE_LIMITS, bom=True)
     suffix = p.suffix.lower()
     header: dict[str, Any] = {}
     if suffix == ".csv":
@@ -373,28 +372,18 @@ def get_suite(name_or_path: str | Path) -> Suite:
 
 
 def write_suite(items: Sequence[SuiteItem], path: str | Path) -> None:
-    """Write items as JSONL, one canonical object per line."""
-    with Path(path).open("w", encoding="utf-8", newline="\n") as fh:
-        for item in items:
-            fh.write(json.dumps(item.canonical(), ensure_ascii=False, sort_keys=False) + "\n")
+    """Write items as JSONL, one canonical object per line (never through a symbolic link)."""
+    write_file(path, [json.dumps(i.canonical(), ensure_ascii=False) + "\n" for i in items])
 
 
 def save_suite(suite: Suite, path: str | Path) -> Path:
     """Write a suite as JSONL with its header line (name, description, notes), then its items.
 
-    The file is written beside its destination and renamed into place, so a failure leaves
+    The file is written beside its destination and renamed into place (never through a
+    symbolic link: a link at ``path`` is refused, BadInput), so a failure leaves
     nothing behind; ``load_suite`` reads it back with the same digest.
     """
-    dest = Path(path)
     header = {"name": suite.name, "description": suite.description, "notes": suite.notes}
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            fh.write(json.dumps({SUITE_HEADER_KEY: header}, ensure_ascii=False) + "\n")
-            for item in suite.items:
-                fh.write(json.dumps(item.canonical(), ensure_ascii=False) + "\n")
-        os.replace(tmp, dest)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BadInput(f"{dest}: cannot write the suite ({exc.strerror or exc})") from None
-    return dest
+    lines = [json.dumps({SUITE_HEADER_KEY: header}, ensure_ascii=False) + "\n"]
+    lines += [json.dumps(item.canonical(), ensure_ascii=False) + "\n" for item in suite.items]
+    return write_file(path, lines, param="out")

@@ -82,12 +82,26 @@ class Maturity(BaseModel):
     needs: list[str] = Field(default_factory=list)
 
 
+class LedgerAudit(BaseModel):
+    """The ledger's verification as the audit ran it: the chain and every entity's state (4.4)."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+    head: str | None = None
+    findings: list[AuditFinding] = Field(default_factory=list)
+
+
 class AuditReport(BaseModel):
-    """The audit: ``{"maturity", "models", "summary"}`` in JSON."""
+    """The audit: ``{"maturity", "models", "summary", "ledger"}`` in JSON."""
 
     maturity: Literal["none", "basic", "intermediate", "advanced"]
     models: list[ModelAudit]
     summary: dict[str, Any]
+    ledger: LedgerAudit | None = Field(
+        None, description="the ledger verification (None: a report made before audits verified it)"
+    )
 
     @property
     def maturity_detail(self) -> Maturity:
@@ -96,7 +110,9 @@ class AuditReport(BaseModel):
 
     @property
     def failed(self) -> bool:
-        """True when any test of any model failed (the CLI exits 1)."""
+        """True when any test of any model failed or the ledger does not verify (exit 1)."""
+        if self.ledger is not None and not self.ledger.ok:
+            return True
         return any(v == "fail" for m in self.models for v in m.tests.values())
 
     def to_json(self) -> dict[str, Any]:
@@ -411,7 +427,42 @@ class _ModelAuditor:
             )
 
 
-def _maturity(models: list[ModelAudit], facts: list[_Facts]) -> Maturity:
+def _ledger_audit(registry: Registry) -> LedgerAudit:
+    """Verify the ledger (hash chain, then every entity against its last event)."""
+    result = registry.verify_ledger()
+    out = LedgerAudit(
+        ok=result.ok,
+        events=result.events,
+        first_bad_seq=result.first_bad_seq,
+        problem=result.problem,
+        head=result.head,
+    )
+    if not result.ok:
+        out.findings.append(
+            AuditFinding(
+                test="ledger",
+                requirement="4.4",
+                severity="fail",
+                message=f"the ledger does not verify: first bad event {result.first_bad_seq}: "
+                f"{result.problem}; no record it covers can be relied on until this is explained",
+                fix="heredity ledger verify (names the same event); restore the registry from a "
+                "backup taken before that event, or investigate who changed the database",
+            )
+        )
+    return out
+
+
+def _maturity(models: list[ModelAudit], facts: list[_Facts], ledger: LedgerAudit) -> Maturity:
+    if not ledger.ok:
+        return Maturity(
+            level="none",
+            evidence=[
+                f"the ledger does not verify (first bad event {ledger.first_bad_seq}), so the "
+                "registry's records cannot be shown to be the ones written"
+            ],
+            next_level="basic",
+            needs=["a ledger that verifies (heredity ledger verify)"],
+        )
     if not models:
         return Maturity(
             level="none",
@@ -513,14 +564,16 @@ def audit(registry: Registry, model: str | None = None) -> AuditReport:
         targets.sort(key=lambda t: t[0])
     results = [_ModelAuditor(registry, ref, dist).run() for ref, dist in targets]
     models = [r[0] for r in results]
-    mat = _maturity(models, [r[1] for r in results])
+    ledger = _ledger_audit(registry)
+    mat = _maturity(models, [r[1] for r in results], ledger)
     counts = {
         t: {o: sum(1 for m in models if m.tests[t] == o) for o in ("pass", "fail", "n/a")}
         for t in TESTS
     }
-    findings = [f for m in models for f in m.findings]
+    findings = [f for m in models for f in m.findings] + ledger.findings
     summary = {
         "models": len(models),
+        "ledger": "verified" if ledger.ok else f"FAILED at event {ledger.first_bad_seq}",
         "passed": sum(1 for m in models if "fail" not in m.tests.values()),
         "failed": sum(1 for m in models if "fail" in m.tests.values()),
         "findings": {
@@ -530,7 +583,7 @@ def audit(registry: Registry, model: str | None = None) -> AuditReport:
         "tests": counts,
         "maturity": mat.model_dump(mode="json"),
     }
-    return AuditReport(maturity=mat.level, models=models, summary=summary)
+    return AuditReport(maturity=mat.level, models=models, summary=summary, ledger=ledger)
 
 
 def audit_text(report: AuditReport) -> str:
@@ -538,8 +591,18 @@ def audit_text(report: AuditReport) -> str:
     lines = [
         f"Conformance audit (AG-343 tests 8.1-8.5): {report.summary['models']} distilled model(s), "
         f"{report.summary['failed']} failing",
-        "",
     ]
+    if report.ledger is not None:
+        led = report.ledger
+        lines.append(
+            f"Ledger: verified ({led.events} events, head {(led.head or '-')[:16]})"
+            if led.ok
+            else f"Ledger: FAILED verification at event {led.first_bad_seq}"
+        )
+        for f in led.findings:
+            lines.append(f"  [{f.severity}] {f.test} ({f.requirement}) {f.message}")
+            lines.append(f"      fix: {f.fix}")
+    lines.append("")
     for m in report.models:
         lines.append(f"{m.ref}  " + "  ".join(f"{t} {o.upper()}" for t, o in m.tests.items()))
         for f in m.findings:
@@ -561,7 +624,17 @@ def audit_html(report: AuditReport) -> str:
         [e(m.ref)] + [f"<span class='{cls[o]}'>{e(o)}</span>" for o in m.tests.values()]
         for m in report.models
     ]
+    led = report.ledger
+    ledger_html = (
+        ""
+        if led is None
+        else "<p>Ledger: <span class='pass'>verified</span></p>"
+        if led.ok
+        else f"<p>Ledger: <span class='fail'>FAILED at event {led.first_bad_seq}: "
+        f"{e(str(led.problem))}</span></p>"
+    )
     parts = [
+        ledger_html,
         f"<p class='meta'>{report.summary['models']} distilled model(s), {report.summary['failed']} failing; "
         f"{report.summary['findings']['fail']} failure(s), {report.summary['findings']['warning']} warning(s)</p>",
         html_table(["model", *TESTS], rows),
@@ -575,8 +648,7 @@ def audit_html(report: AuditReport) -> str:
             e(f.message),
             f"<code>{e(f.fix)}</code>",
         ]
-        for m in report.models
-        for f in m.findings
+        for f in [*(led.findings if led else []), *(x for m in report.models for x in m.findings)]
     ]
     parts.append(
         html_table(["test", "requirement", "severity", "finding", "fix"], frows)

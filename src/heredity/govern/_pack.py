@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from heredity.errors import BadInput, HeredityError
+from heredity.errors import HeredityError
 from heredity.evaluate import EvaluationRun
+from heredity.files import OutDir
 from heredity.govern._approvals import Deployment, approvals_for
 from heredity.govern._audit import audit
 from heredity.govern._common import html_page, html_table, utcnow
 from heredity.govern._evidence import TransferWaiver
 from heredity.govern._incidents import Incident, incident_view
-from heredity.records import ProvenanceDraft, RecordBody, Stored
+from heredity.records import ModelRecord, ProvenanceDraft, RecordBody, Stored
 from heredity.report import (
     assessment_context,
     render_html,
@@ -42,10 +43,8 @@ class EvidencePack(BaseModel):
     skipped: list[str] = Field(default_factory=list)
 
 
-def _dump(path: Path, data: Any) -> None:
-    path.write_text(
-        json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
 
 
 def _rec(r: Stored[Any]) -> dict[str, Any]:
@@ -67,17 +66,23 @@ def _scorecard(rec: Stored[TransferAssessmentRecord], registry: Registry) -> tup
 
 
 def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> EvidencePack:
-    """Write the evidence pack of ``ref`` into ``out_dir`` (created; existing files are replaced)."""
+    """Write the evidence pack of ``ref`` into ``out_dir`` (created; existing files are replaced).
+
+    Nothing is written outside ``out_dir`` or through a symbolic link: a directory that is a
+    link, or holds one, is refused (BadInput) before anything is written.
+    """
     model = registry.get_model(ref)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"out_dir: {out} exists and is not a directory", param="out_dir")
-    out.mkdir(parents=True, exist_ok=True)
-    pack = EvidencePack(model=ref, out_dir=str(out), ledger_ok=False)
+    with OutDir(out_dir, param="out_dir") as out:
+        return _write_pack(registry, model, out)
+
+
+def _write_pack(registry: Registry, model: ModelRecord, out: OutDir) -> EvidencePack:
+    ref = model.ref
+    pack = EvidencePack(model=ref, out_dir=str(out.path), ledger_ok=False)
     ids: set[str] = set()
 
     def write(name: str, what: str, data: Any) -> None:
-        _dump(out / name, data)
+        out.write(name, _json(data))
         pack.files[name] = what
 
     dists = registry.find(ProvenanceDraft, subject=ref)
@@ -101,7 +106,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         ids |= {x.id for x in eff.reviews} | {x.id for x in eff.authorizations}
         rights.append({"record": _rec(r), "effective": eff.model_dump(mode="json")})
         name = f"rights-{r.id}.txt"
-        (out / name).write_text(render_assessment(r.body) + "\n", encoding="utf-8")
+        out.write(name, render_assessment(r.body) + "\n")
         pack.files[name] = f"rights assessment {r.id} explained, clause by clause"
     write(
         "rights.json", "rights assessments with clauses, reviews and authorizations (4.3)", rights
@@ -121,7 +126,7 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
         if html is None:
             pack.skipped.append(f"{name}: the scorecard could not be rendered: {why}")
             continue
-        (out / name).write_text(html, encoding="utf-8")
+        out.write(name, html)
         against = t.body.teacher or ", ".join(t.body.teacher_refs)
         pack.files[name] = f"scorecard of transfer assessment {t.id} (teacher {against})"
 
@@ -220,6 +225,6 @@ def write_evidence(registry: Registry, ref: str, out_dir: str | Path) -> Evidenc
     if pack.skipped:
         body += "<p class='meta'>Skipped: " + escape("; ".join(pack.skipped)) + "</p>"
     page = stamp_html(html_page(f"Evidence pack: {ref}", body), ctx)
-    (out / "index.html").write_text(page, encoding="utf-8")
+    out.write("index.html", page)
     pack.files["index.html"] = "this index"
     return pack

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from heredity.errors import RightsBlocked
 from heredity.govern._evidence import Problem, check_rights
 from heredity.records import DistillationDocument, ProvenanceDraft, Stored
+from heredity.registry import LedgerEvent
 from heredity.rights import RightsAssessment
 
 if TYPE_CHECKING:
@@ -61,6 +62,10 @@ class RecordedDistillation(BaseModel):
     record: Stored[DistillationDocument]
     written: bool = Field(description="False: the same document was already recorded")
     rights: DistillationRights
+    events: list[LedgerEvent] = Field(
+        default_factory=list,
+        description="the ledger events this recording appended (its own transaction's only)",
+    )
 
 
 def distillation_rights(
@@ -115,5 +120,7 @@ def record_provenance(
             details=[f"{p.message} (fix: {p.fix})" for p in rights.problems],
             record_id=rights.assessment,
         )
-    stored, written = registry.record_document(document)
-    return RecordedDistillation(record=stored, written=written, rights=rights)
+    done = registry.record_document(document)
+    return RecordedDistillation(
+        record=done.record, written=done.written, rights=rights, events=done.events
+    )

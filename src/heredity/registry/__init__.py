@@ -12,7 +12,7 @@ from heredity.registry._lineage import (
     LineageNode,
 )
 from heredity.registry._record import record_id_for
-from heredity.registry._registry import Registry, StatusChange, default_actor
+from heredity.registry._registry import RecordedDocument, Registry, StatusChange, default_actor
 from heredity.registry._state import STATUSES
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "LineageEdge",
     "LineageNode",
     "RecordHeader",
+    "RecordedDocument",
     "Registry",
     "StatusChange",
     "Stored",

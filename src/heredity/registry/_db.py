@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from heredity.errors import BadInput, ConfigError
+from heredity.errors import BadInput, ConfigError, NotFound
 
 DEFAULT_PATH = Path(".heredity") / "registry.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Serialises ledger appends on PostgreSQL (any constant works; this one spells "HRDT").
 _PG_LEDGER_LOCK = 0x48524454
+#: Tables whose presence makes a database a Heredity registry (an older schema is migrated).
+HEREDITY_TABLES = frozenset({"alembic_version", "nodes", "ledger"})
 
 
 def resolve_url(url: str | None) -> str:
@@ -30,15 +32,67 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and immediate write locks."""
+def _parse(url: str) -> URL:
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError:
         raise BadInput(f"url: {url!r} is not a database URL", param="url") from None
+
+
+def _missing(url: str, why: str) -> NotFound:
+    create = "create one with `heredity --db %s init`" % url  # noqa: UP031 (one hint string)
+    return NotFound(
+        f"url: there is no Heredity registry at {url} ({why}); nothing was read or created. "
+        f"Check --db/HEREDITY_DB, or {create}",
+        param="url",
+    )
+
+
+def require_existing(url: str) -> None:
+    """Refuse (NotFound naming the URL) a SQLite registry file that does not exist, before any
+    connection could create it."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    db = parsed.database
+    if not db or db == ":memory:":
+        raise _missing(_shown(parsed), "an in-memory database holds no registry")
+    if not Path(db).is_file():
+        raise _missing(_shown(parsed), f"the file {db} does not exist")
+
+
+def require_tables(engine: Engine) -> None:
+    """Refuse (NotFound naming the URL) a database that holds no Heredity tables."""
+    try:
+        with engine.connect() as conn:
+            names = set(inspect(conn).get_table_names())
+    except OperationalError as exc:
+        raise ConfigError(f"cannot open the registry at {_shown(engine.url)}: {exc.orig}") from None
+    lacking = sorted(HEREDITY_TABLES - names)
+    if lacking:
+        why = (
+            "it holds no tables"
+            if not names
+            else f"the database has no Heredity tables ({', '.join(lacking)} missing)"
+        )
+        raise _missing(_shown(engine.url), why)
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and immediate write locks.
+
+    ``create=False`` never makes a SQLite file's directory (and refuses a missing file).
+    """
+    parsed = _parse(url)
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
-        if db and db != ":memory:":
+        if not create:
+            require_existing(url)
+        elif db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
 

@@ -65,6 +65,13 @@ def head(conn: Connection) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row.seq), str(row.hash))
 
 
+def events_after(conn: Connection, seq: int) -> list[LedgerEvent]:
+    """The events after ``seq``, oldest first: inside a write transaction (which holds the
+    ledger lock), exactly the events that transaction appended after reading ``seq``."""
+    rows = conn.execute(select(ledger).where(ledger.c.seq > seq).order_by(ledger.c.seq))
+    return [LedgerEvent(**dict(r)) for r in rows.mappings()]
+
+
 def event_rows(
     seq: int, prev: str, ts: str, actor: str, events: Iterable[Event]
 ) -> list[tuple[Any, ...]]:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -27,7 +27,14 @@ from heredity.records import (
 from heredity.registry import _db, _lineage, _writes
 from heredity.registry._bulk import bulk_ingest
 from heredity.registry._digest import model_directory, model_files, weights_digest
-from heredity.registry._ledger import Event, LedgerEvent, VerifyResult, verify_chain
+from heredity.registry._ledger import (
+    Event,
+    LedgerEvent,
+    VerifyResult,
+    events_after,
+    head,
+    verify_chain,
+)
 from heredity.registry._lineage import Direction, Impact, Lineage, LineageNode
 from heredity.registry._modeldir import describe
 from heredity.registry._record import record_distillation
@@ -42,6 +49,15 @@ from heredity.registry._state import (
 from heredity.registry._verify import verify_entities
 
 B = TypeVar("B", bound=RecordBody)
+
+
+class RecordedDocument(NamedTuple):
+    """What :meth:`Registry.record_document` did."""
+
+    record: Stored[DistillationDocument]
+    written: bool
+    events: list[LedgerEvent]
+    """The ledger events of this write's own transaction, oldest first."""
 
 
 class StatusChange(RecordBody):
@@ -93,10 +109,23 @@ class Registry:
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str | None = None, *, actor: str | None = None) -> Registry:
-        """Open (creating and migrating as needed) the registry at ``url``."""
-        engine = _db.make_engine(_db.resolve_url(url))
-        _db.migrate(engine)
+    def open(
+        cls, url: str | None = None, *, actor: str | None = None, create: bool = True
+    ) -> Registry:
+        """Open (migrating as needed) the registry at ``url``; ``create`` makes it when missing.
+
+        With ``create=False`` a missing registry (no SQLite file, or a database without
+        Heredity's tables) is NotFound naming the URL, and nothing is created: read and check
+        commands open this way, so a mistyped URL is never an empty registry that passes.
+        """
+        engine = _db.make_engine(_db.resolve_url(url), create=create)
+        try:
+            if not create:
+                _db.require_tables(engine)
+            _db.migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine, actor)
 
     def close(self) -> None:
@@ -396,15 +425,16 @@ class Registry:
         """
         return self.record_document(doc)[0]
 
-    def record_document(
-        self, doc: DistillationDocument
-    ) -> tuple[Stored[DistillationDocument], bool]:
-        """:meth:`record`, and whether anything was written (False: the same document again)."""
+    def record_document(self, doc: DistillationDocument) -> RecordedDocument:
+        """:meth:`record`, whether anything was written (False: the same document again) and
+        the ledger events this transaction appended (none of any other writer's)."""
         with self.writing() as conn:
+            before = head(conn)[0]
             row, written = record_distillation(conn, self.actor, doc)
+            events = events_after(conn, before)
         if not written:
-            return _typed(row, DistillationDocument), False
-        return Stored(**_header(row), body=doc), True
+            return RecordedDocument(_typed(row, DistillationDocument), False, events)
+        return RecordedDocument(Stored(**_header(row), body=doc), True, events)
 
     @overload
     def distillation_for(self, student_ref: str) -> Stored[DistillationDocument] | None: ...
