@@ -40,6 +40,9 @@ def test_planted_refusal_drop_is_a_breach(
 ) -> None:
     teacher = _write(tmp_path / "teacher.jsonl", refused=288)
     student = _write(tmp_path / "student.jsonl", refused=200)
+    for ref in ("acme/t@1", "acme/s@1"):  # an assessment is stored about registered models
+        assert main(["--db", db_url, "model", "add", ref, "--licence", "apache-2.0"]) == 0
+    capsys.readouterr()
     rc = main(
         [
             "--db",

@@ -279,6 +279,9 @@ def test_inverted_reading_is_caught_by_the_logs_refusal_rate(
 def test_xstest_assess_is_a_breach_end_to_end(
     xstest_logs: dict[str, Path], db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    for ref in ("acme/teacher@1", "acme/student@1"):  # an assessment's models are registered
+        assert main(["--db", db_url, "model", "add", ref]) == 0
+    capsys.readouterr()
     rc = main(
         [
             "--db",
@@ -516,6 +519,9 @@ def test_errored_samples_are_refused_with_counts_or_accepted_as_partial(
     with pytest.raises(BadInput) as err:
         import_evidence(teacher, dimension="task_accuracy")
     assert "1 of 4 samples ended in an error" in str(err.value)
+    for ref in ("acme/t@1", "acme/s@1"):  # an assessment's models are registered
+        assert main(["--db", db_url, "model", "add", ref]) == 0
+    capsys.readouterr()
     rc = main(
         [
             "--db",

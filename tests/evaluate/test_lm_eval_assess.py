@@ -75,6 +75,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_lm_eval_teacher_and_student_through_assess(
     runs: dict[str, Path], db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    for ref in (
+        "acme/sums-teacher@1",
+        "acme/sums-student@1",
+    ):  # an assessment's models are registered
+        assert main(["--db", db_url, "model", "add", ref]) == 0
+    capsys.readouterr()
     rc = main(
         [
             "--db",

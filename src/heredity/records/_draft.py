@@ -31,7 +31,7 @@ from heredity.records._validation import FieldProblem, field_problems
 class _Lenient(Part):
     """A part read leniently: unknown fields kept, a field of the wrong type read as its default."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)  # NaN read as absent
     sparse = True
 
     @field_validator("*", mode="wrap")

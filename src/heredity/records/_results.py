@@ -32,7 +32,7 @@ DIMENSIONS: tuple[str, ...] = (*ITEM_DIMENSIONS, "calibration", "agreement")
 class ItemResult(BaseModel):
     """One item of one model's run: ``outcome`` is 1 when the model did what the suite expects."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str = Field(min_length=1)
     dimension: str = Field(min_length=1)
