@@ -37,7 +37,7 @@ from heredity.registry._ledger import (
 )
 from heredity.registry._lineage import Direction, Impact, Lineage, LineageNode
 from heredity.registry._modeldir import describe
-from heredity.registry._record import record_distillation
+from heredity.registry._record import SameLicence, record_distillation
 from heredity.registry._schema import datasets, ledger, models, nodes, records
 from heredity.registry._state import (
     DATASET_ATTRS,
@@ -72,7 +72,8 @@ class StatusChange(RecordBody):
 
 
 def default_actor() -> str:
-    """``$HEREDITY_ACTOR`` or the OS user."""
+    """``$HEREDITY_ACTOR`` or the OS user: the library's default for callers that name nobody
+    (it trusts its caller; the CLI never relies on it and establishes the identity itself)."""
     env = os.environ.get("HEREDITY_ACTOR")
     if env:
         return env
@@ -101,7 +102,12 @@ def _typed(row: Any, model: type[B]) -> Stored[B]:
 
 
 class Registry:
-    """Heredity's registry. Open with :meth:`open`; every write is ledgered in its own transaction."""
+    """Heredity's registry. Open with :meth:`open`; every write is ledgered in its own transaction.
+
+    ``actor`` is who every write is recorded as. The library trusts its caller here: the CLI
+    establishes it first from an API token or the OS user (``heredity.identity.
+    establish_identity``), and a server authenticates with the same tokens before it opens one.
+    """
 
     def __init__(self, engine: Engine, actor: str | None = None) -> None:
         self.engine = engine
@@ -240,9 +246,10 @@ class Registry:
         return found
 
     def list_models(
-        self, *, status: str | None = None, limit: int | None = None
+        self, *, status: str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[ModelRecord]:
-        """Registered models by ref, optionally of one status (at most ``limit``)."""
+        """Registered models by ref, optionally of one status (at most ``limit``, after skipping
+        ``offset``)."""
         q = (
             select(models, nodes.c.created_at)
             .join(nodes, nodes.c.id == models.c.node_id)
@@ -252,6 +259,8 @@ class Registry:
             q = q.where(models.c.status == status)
         if limit:
             q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
         with self.reading() as conn:
             return [self._model_from_row(r, r["created_at"]) for r in conn.execute(q).mappings()]
 
@@ -311,13 +320,17 @@ class Registry:
             raise NotFound(f"{ref}: no such dataset in the registry")
         return found
 
-    def list_datasets(self) -> list[DatasetRecord]:
-        """Registered datasets by ref."""
+    def list_datasets(self, *, limit: int | None = None, offset: int = 0) -> list[DatasetRecord]:
+        """Registered datasets by ref (at most ``limit``, after skipping ``offset``)."""
         q = (
             select(datasets, nodes.c.created_at)
             .join(nodes, nodes.c.id == datasets.c.node_id)
             .order_by(nodes.c.ref)
         )
+        if limit:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
         with self.reading() as conn:
             return [
                 DatasetRecord.model_construct(
@@ -425,12 +438,19 @@ class Registry:
         """
         return self.record_document(doc)[0]
 
-    def record_document(self, doc: DistillationDocument) -> RecordedDocument:
+    def record_document(
+        self, doc: DistillationDocument, *, same_licence: SameLicence | None = None
+    ) -> RecordedDocument:
         """:meth:`record`, whether anything was written (False: the same document again) and
-        the ledger events this transaction appended (none of any other writer's)."""
+        the ledger events this transaction appended (none of any other writer's).
+
+        A document that states a registered teacher's or dataset's licence, a dataset's kind or
+        an API-only teacher's access otherwise is a Conflict naming both values; licences are
+        compared by ``same_licence`` (default: the same spelling, undeclared ones aside).
+        """
         with self.writing() as conn:
             before = head(conn)[0]
-            row, written = record_distillation(conn, self.actor, doc)
+            row, written = record_distillation(conn, self.actor, doc, same_licence=same_licence)
             events = events_after(conn, before)
         if not written:
             return RecordedDocument(_typed(row, DistillationDocument), False, events)
@@ -539,8 +559,10 @@ class Registry:
         limit: int | None = None,
         after: int | None = None,
         newest_first: bool = False,
+        offset: int = 0,
     ) -> list[LedgerEvent]:
-        """Ledger events, oldest first (``newest_first``: the newest ``limit`` of them first)."""
+        """Ledger events, oldest first (``newest_first``: the newest ``limit`` of them first),
+        after skipping ``offset`` of them."""
         q = select(ledger).order_by(ledger.c.seq.desc() if newest_first else ledger.c.seq)
         if entity:
             q = q.where(ledger.c.entity == entity)
@@ -548,6 +570,8 @@ class Registry:
             q = q.where(ledger.c.seq > after)
         if limit:
             q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
         with self.reading() as conn:
             return [LedgerEvent(**dict(r)) for r in conn.execute(q).mappings()]
 
