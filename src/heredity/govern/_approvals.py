@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from heredity.errors import ApprovalRefused, BadInput, Conflict
 from heredity.govern._common import parse_time, utcnow
 from heredity.govern._evidence import Evidence, TeacherContext, TransferWaiver, gather_evidence
-from heredity.govern._policy import published, resolve_policy
+from heredity.govern._policy import DEFAULT_POLICY, lookup_policy, published, resolve_policy
 from heredity.identity import (
     Party,
     check_independent,
@@ -268,6 +268,20 @@ def approval_state(
 def approvals_for(registry: Registry, model: str) -> list[ApprovalState]:
     """Every approval request of a model, newest first."""
     return [approval_state(registry, r.id) for r in registry.find(ApprovalRequest, subject=model)]
+
+
+def pending_approvals(
+    registry: Registry, *, roles: Sequence[str] | None = None
+) -> list[ApprovalState]:
+    """Every approval request still pending, newest first; with ``roles``, only those that
+    still need a decision in one of them (an approver's queue)."""
+    states = [approval_state(registry, r.id) for r in registry.find(ApprovalRequest)]
+    wanted = set(roles) if roles is not None else None
+    return [
+        s
+        for s in states
+        if s.status == "pending" and (wanted is None or wanted & set(s.missing_roles))
+    ]
 
 
 def current_approval(registry: Registry, model: str) -> ApprovalState | None:
@@ -575,7 +589,8 @@ def waive_transfer(
         w.body.assessment == assessment_id for w in registry.find(TransferWaiver, subject=student)
     ):
         raise Conflict(f"transfer assessment {assessment_id} is already waived")
-    pol, _ = resolve_policy(registry, policy)
+    # The decider is checked before anything is written: a refused waiver publishes no policy.
+    pol, _ = lookup_policy(registry, policy if policy is not None else DEFAULT_POLICY)
     requesters = [(rec.actor, f"recorded transfer assessment {assessment_id}")] + [
         (r.actor, f"requested approval {r.id} of {student}")
         for r in registry.find(ApprovalRequest, subject=student)
@@ -586,6 +601,7 @@ def waive_transfer(
         action=f"waive the breach of {student} (policy {pol.ref})",
         excluded=model_parties(registry, student, requesters=requesters),
     )
+    pol, _ = resolve_policy(registry, policy)
     actor = held.name
     dims = [d.name for d in rec.body.dimensions if d.verdict in ("breach", "inconclusive")]
     body = TransferWaiver(

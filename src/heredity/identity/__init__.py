@@ -18,6 +18,7 @@ from heredity.identity._duties import (
 )
 from heredity.identity._establish import Identity, establish_identity
 from heredity.identity._names import MAX_NAME, check_actor_name, identity_key
+from heredity.identity._permissions import DECIDERS, WRITE_ROLES, require_permission
 from heredity.identity._roles import (
     ADMIN,
     ROLES,
@@ -48,8 +49,10 @@ from heredity.identity._tokens import (
 
 __all__ = [
     "ADMIN",
+    "DECIDERS",
     "MAX_NAME",
     "ROLES",
+    "WRITE_ROLES",
     "Actor",
     "AdminBootstrap",
     "ApiToken",
@@ -81,6 +84,7 @@ __all__ = [
     "refuse_admin",
     "require_admin",
     "require_decider",
+    "require_permission",
     "revoke_token",
     "same_person",
 ]
