@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from heredity.capture._distillkit import V1_SCRIPTS, normalise_distillkit
 from heredity.capture._modelopt import normalise_modelopt
 from heredity.capture._read import training_args
@@ -23,7 +21,7 @@ from heredity.capture._torchdistill import normalise_torchdistill
 from heredity.capture._trl import CHOICES as TRL_TRAINERS
 from heredity.capture._trl import normalise_trl
 from heredity.errors import BadInput
-from heredity.records import Config, validate
+from heredity.records import CONFIG_LIMITS, Config, load_mapping_file, validate
 
 FRAMEWORKS = ("trl", "distillkit", "torchdistill", "modelopt", "transformers")
 
@@ -37,35 +35,10 @@ __all__ = [
 ]
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """SafeLoader that keeps unknown tags (torchdistill's ``!import_call``...) as plain data."""
-
-
-def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return {"!tag": suffix, **loader.construct_mapping(node, deep=True)}
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("!", _unknown_tag)
-
-
 def load_framework_config(path: str | Path) -> dict[str, Any]:
-    """Read a framework's YAML/JSON config, keeping custom tags as data."""
-    p = Path(path)
-    if not p.is_file():
-        raise BadInput(f"{p}: no such file")
-    try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{p}: malformed YAML: {exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not a text file") from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{p}: expected a mapping at the top level")
-    return data
+    """Read a framework's YAML/JSON config, keeping custom tags (torchdistill's
+    ``!import_call``...) as data, within :data:`~heredity.records.CONFIG_LIMITS`."""
+    return load_mapping_file(path, CONFIG_LIMITS, keep_tags=True, finite=False)
 
 
 def _transformers(raw: Mapping[str, Any], trainer: str | None) -> tuple[dict[str, Any], list[str]]:
@@ -131,4 +104,11 @@ def import_config(
     path: str | Path, framework: str, *, trainer: str | None = None
 ) -> tuple[Config, list[str]]:
     """``heredity capture import FILE --framework F [--trainer T]``: read a config and normalise it."""
-    return normalise(framework, load_framework_config(path), trainer=trainer)
+    raw = load_framework_config(path)
+    try:
+        return normalise(framework, raw, trainer=trainer)
+    except BadInput as exc:
+        if exc.message.startswith(("--", str(path))):
+            raise
+        # Name the file as well as the key (``num_train_epochs: expected a number``).
+        raise type(exc)(f"{path}: {exc.message}", details=exc.details) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from heredity.errors import BadInput
-from heredity.records import canonical_json
+from heredity.records import DATASET_LIMITS, canonical_json, iter_lines, parse_json
 from heredity.records import fingerprint as fingerprint  # the one the capture callback records
 
 IGNORE = -100
@@ -48,13 +47,10 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     if not p.is_file():
         raise BadInput(f"{p}: no such file (dataset)")
     rows: list[dict[str, Any]] = []
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in iter_lines(p, DATASET_LIMITS, bom=True):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p}: line {n}: malformed JSON: {exc.msg}") from None
+        row = parse_json(line, str(p), DATASET_LIMITS, line=n)
         if not isinstance(row, dict):
             raise BadInput(f"{p}: line {n}: expected a JSON object")
         rows.append(row)

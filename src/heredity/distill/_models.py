@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from transformers import (
 )
 
 from heredity.errors import BadInput
+from heredity.records import DOCUMENT_LIMITS, load_json
 
 # name -> (hidden size, layers, attention heads, MLP width)
 SIZES: dict[str, tuple[int, int, int, int]] = {
@@ -123,7 +123,9 @@ def load_model_dir(path: str | Path) -> tuple[PreTrainedModel, PreTrainedTokeniz
 
 def architecture_of(path: str | Path) -> dict[str, Any]:
     """The architecture-defining fields of a saved model's config.json."""
-    cfg = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
+    cfg = load_json(Path(path) / "config.json", DOCUMENT_LIMITS, finite=False)
+    if not isinstance(cfg, dict):
+        raise BadInput(f"{Path(path) / 'config.json'}: expected a JSON object")
     keys = (
         "model_type",
         "hidden_size",

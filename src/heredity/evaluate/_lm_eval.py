@@ -42,7 +42,14 @@ from heredity.evaluate._evidence import (
 )
 from heredity.evaluate._loaders import bbq_groups
 from heredity.evaluate._suite import Suite, SuiteItem
-from heredity.records import ItemResult, field_problems
+from heredity.records import (
+    RESULTS_LIMITS,
+    ItemResult,
+    field_problems,
+    iter_lines,
+    load_json,
+    parse_json,
+)
 
 Kind = Literal["choice", "loglikelihood", "generate"]
 Group = Literal["biased", "anti_biased", "unknown"]
@@ -169,36 +176,39 @@ class _Summary:
 
 
 def _load(p: Path, allow_partial: bool) -> tuple[list[tuple[str, Any]], list[str]]:
-    """The file's records (JSONL, or one JSON list as lm-eval 0.4.0-0.4.2 wrote) and problems."""
+    """The file's records (JSONL, or one JSON list as lm-eval 0.4.0-0.4.2 wrote) and problems.
+
+    JSONL is streamed line by line within :data:`~heredity.records.RESULTS_LIMITS`.
+    """
     if not p.is_file():
         raise BadInput(f"{p}: no such samples file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text") from None
-    if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p} line {exc.lineno}: not valid JSON ({exc.msg})") from None
-        if not isinstance(data, list):
-            raise BadInput(f"{p}: expected a JSON list of lm-eval samples")
-        return [(f"record {i}", obj) for i, obj in enumerate(data, start=1)], []
-    lines = [(n, raw) for n, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
     records: list[tuple[str, Any]] = []
     problems: list[str] = []
-    for pos, (n, raw) in enumerate(lines):
+    pending: tuple[int, BadInput] | None = None  # a bad line: refused unless it is the last
+    for n, raw in iter_lines(p, RESULTS_LIMITS, bom=True):
+        if not raw.strip():
+            continue
+        if not records and pending is None and raw.lstrip().startswith("["):
+            data = load_json(p, RESULTS_LIMITS, finite=False)
+            if not isinstance(data, list):
+                raise BadInput(f"{p}: expected a JSON list of lm-eval samples")
+            return [(f"record {i}", obj) for i, obj in enumerate(data, start=1)], []
+        if pending is not None:
+            raise pending[1]
         try:
-            records.append((f"line {n}", json.loads(raw)))
-        except json.JSONDecodeError as exc:
-            last = pos == len(lines) - 1
-            if last and allow_partial:
-                problems.append(f"line {n} is cut short (not valid JSON) and was left out")
-                continue
+            records.append(
+                (f"line {n}", parse_json(raw, str(p), RESULTS_LIMITS, line=n, finite=False))
+            )
+        except BadInput as exc:
+            if "not valid JSON" not in exc.message:
+                raise
+            pending = (n, exc)
+    if pending is not None:
+        last, refusal = pending
+        if not allow_partial:
             hint = " (the file looks cut short: pass --allow-partial to read the rest)"
-            raise BadInput(
-                f"{p} line {n}: not valid JSON ({exc.msg})" + (hint if last else "")
-            ) from None
+            raise BadInput(refusal.message + hint)
+        problems.append(f"line {last} is cut short (not valid JSON) and was left out")
     return records, problems
 
 
@@ -633,10 +643,12 @@ def _task_hash(samples: Iterable[_Sample]) -> str | None:
     return _sha("".join(parts))
 
 
-def _results_doc(path: Path) -> dict[str, Any] | None:
+def _results_doc(path: Path, *, strict: bool = False) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = load_json(path, RESULTS_LIMITS, finite=False)
+    except BadInput:
+        if strict:  # a file the caller named: say why it cannot be read
+            raise
         return None
     if isinstance(data, dict) and isinstance(data.get("results"), dict) and "configs" in data:
         return data
@@ -663,7 +675,7 @@ def _find_results(
 
     if explicit is not None:
         path = Path(explicit)
-        data = _results_doc(path)
+        data = _results_doc(path, strict=True)
         if data is None:
             raise BadInput(f"{path}: not an lm-eval results file")
         name = task_in(data)

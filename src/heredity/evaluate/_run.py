@@ -18,7 +18,7 @@ from heredity.evaluate._evidence import ImportReport, ReadOptions
 from heredity.evaluate._importers import import_evidence, results_from_log
 from heredity.evaluate._settings import EvalSettings, cache_key
 from heredity.evaluate._suite import Suite, get_suite
-from heredity.records import ItemResult, RecordBody, RecordKind
+from heredity.records import DOCUMENT_LIMITS, ItemResult, RecordBody, RecordKind, load_json
 from heredity.registry import Registry, weights_digest
 
 LOCAL_MODEL = "hf/local"
@@ -154,8 +154,8 @@ def resolve_model(model: str, registry: Registry | None = None) -> ModelTarget:
 
 def _model_config(path: str) -> dict[str, Any]:
     try:
-        cfg = json.loads((Path(path) / "config.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        cfg = load_json(Path(path) / "config.json", DOCUMENT_LIMITS, finite=False)
+    except BadInput:
         return {}
     return cfg if isinstance(cfg, dict) else {}
 
@@ -309,6 +309,12 @@ def store_run(registry: Registry, run: EvaluationRun) -> EvaluationRun:
     return run.model_copy(update={"record_id": rec.id})
 
 
+def keep_run(registry: Registry, run: EvaluationRun) -> EvaluationRun:
+    """The stored run with ``run``'s cache key, else ``run`` stored (what an import keeps)."""
+    cached = _find_cached(registry, run.cache_key)
+    return cached if cached is not None else store_run(registry, run)
+
+
 def evaluate(
     model: str,
     suite: Suite | str,
@@ -399,7 +405,8 @@ def import_run(
     opts = options or ReadOptions()
     evidence = import_evidence(p, suite=the_suite, options=opts)
     report = evidence.report
-    file_digest = "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
+    with p.open("rb") as fh:  # streamed: a results file may be large
+        file_digest = "sha256:" + hashlib.file_digest(fh, "sha256").hexdigest()
     s_digest = the_suite.digest if the_suite else "none"
     reading = opts.reading() | {"read_by": report.scorer, "meaning": report.meaning}
     read_hash = hashlib.sha256(json.dumps(reading, sort_keys=True).encode()).hexdigest()
@@ -424,7 +431,7 @@ def import_run(
         import_report=report,
     )
     if registry is not None:
-        run = store_run(registry, run)
+        run = keep_run(registry, run)
     return run
 
 

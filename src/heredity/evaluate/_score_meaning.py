@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from heredity.errors import BadInput
+from heredity.records import DOCUMENT_LIMITS, load_yaml
 
 Kind = Literal["correctness", "refusal"]
 Reading = Literal["correct", "incorrect", "comply", "refuse"]
@@ -165,9 +164,9 @@ def parse_score_map(spec: str | Path) -> ScoreMap:
     path = Path(text)
     if path.is_file():
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise BadInput(f"--score-map {path}: not a readable YAML file ({exc})") from None
+            data = load_yaml(path, DOCUMENT_LIMITS)
+        except BadInput as exc:
+            raise BadInput(f"--score-map {exc.message}") from None
         if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
             raise BadInput(
                 f"--score-map {path}: field 'values': expected a mapping of score value to "

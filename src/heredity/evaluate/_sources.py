@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from heredity.errors import BadInput
+from heredity.records import SUITE_LIMITS, parse_json
+from heredity.records import read_text as read_limited
 
-MAX_SOURCE_BYTES = 200 * 1024 * 1024
+MAX_SOURCE_BYTES = SUITE_LIMITS.max_bytes
 
 
 def read_text(path: str | Path) -> tuple[Path, str]:
     """A file's UTF-8 text (a byte-order mark is dropped); BadInput names the file otherwise."""
     p = Path(path)
-    if not p.is_file():
-        raise BadInput(f"{p}: no such file")
-    if p.stat().st_size > MAX_SOURCE_BYTES:
-        raise BadInput(f"{p}: larger than the {MAX_SOURCE_BYTES} byte limit")
-    try:
-        return p, p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput(f"{p}: not UTF-8 text") from None
+    return p, read_limited(p, SUITE_LIMITS, bom=True)
 
 
 def csv_header(text: str) -> list[str]:
@@ -60,18 +54,14 @@ def json_records(p: Path, text: str, hook: PairsHook | None = None) -> Iterator[
     """Records of a JSON array file (numbered from 1 by position: see :func:`record_unit`) or
     of JSONL (by line)."""
     if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text, object_pairs_hook=hook)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{p} line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        data = parse_json(text, str(p), SUITE_LIMITS, hook=hook)
+        if not isinstance(data, list):
+            raise BadInput(f"{p}: expected a JSON list of records")
         yield from enumerate(data, start=1)
         return
     for n, raw in enumerate(text.splitlines(), start=1):
         if raw.strip():
-            try:
-                yield n, json.loads(raw, object_pairs_hook=hook)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{p} line {n}: not valid JSON ({exc.msg})") from None
+            yield n, parse_json(raw, str(p), SUITE_LIMITS, line=n, hook=hook)
 
 
 def record_unit(text: str) -> str:

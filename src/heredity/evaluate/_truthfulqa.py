@@ -13,7 +13,6 @@ are flagged, never offered as choices.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from heredity.evaluate._sources import (
     record_unit,
 )
 from heredity.evaluate._suite import Suite, letter, make_items, render_choices
+from heredity.records import SUITE_LIMITS, parse_json
 
 GENERATION_COLUMNS = ("Question", "Best Answer", "Incorrect Answers")
 
@@ -121,9 +121,11 @@ def _clean(
 def _mc1_pairs(value: Any, where: str) -> list[tuple[str, int]]:
     if isinstance(value, str):
         try:
-            value = json.loads(value, object_pairs_hook=_Pairs)
-        except json.JSONDecodeError:
-            raise BadInput(f"{where}: field 'mc1_targets': not valid JSON") from None
+            value = parse_json(value, where, SUITE_LIMITS, hook=_Pairs)
+        except BadInput as exc:
+            raise BadInput(
+                f"{where}: field 'mc1_targets': not valid JSON ({exc.message})"
+            ) from None
     if isinstance(value, dict) and set(value) == {"choices", "labels"}:
         choices, labels = value["choices"], value["labels"]
         if not isinstance(choices, list) or not isinstance(labels, list):
@@ -215,6 +217,9 @@ def load_truthfulqa(path: str | Path, *, name: str = "truthfulqa") -> Suite:
             where = f"{p} {unit} {line}"
             if not isinstance(obj, dict):
                 raise BadInput(f"{where}: expected a JSON object")
+            if isinstance(obj, _Pairs) and len(obj.pairs) != len(obj):
+                twice = next(k for i, (k, _) in enumerate(obj.pairs) if k in dict(obj.pairs[:i]))
+                raise BadInput(f"{where}: duplicate key {twice!r}; a key may appear only once")
             for key in ("question", "mc1_targets"):
                 if key not in obj:
                     raise BadInput(f"{where}: field '{key}': required field is missing")

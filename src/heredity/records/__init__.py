@@ -59,13 +59,57 @@ from heredity.records._limits import (
 )
 from heredity.records._load import load_document, parse_document
 from heredity.records._model import DatasetRecord, ModelRecord
+from heredity.records._reading import (
+    CONFIG_LIMITS,
+    DATASET_LIMITS,
+    DOCUMENT_LIMITS,
+    INPUT_LIMITS,
+    RESULTS_LIMITS,
+    SUITE_LIMITS,
+    InputLimits,
+    check_tree,
+    decode_text,
+    iter_lines,
+    json_depth,
+    load_json,
+    load_mapping_file,
+    load_yaml,
+    parse_json,
+    parse_structured,
+    parse_yaml,
+    read_bytes,
+    read_front_matter,
+    read_text,
+    require_mapping,
+)
 from heredity.records._refs import make_ref, parse_ref, short_name, split_ref
 from heredity.records._results import DIMENSIONS, ITEM_DIMENSIONS, ItemResult
 from heredity.records._schema import schema_for
 from heredity.records._validation import FieldProblem, error_lines, field_problems, first_problem
 
 __all__ = [
+    "CONFIG_LIMITS",
+    "DATASET_LIMITS",
     "DIMENSIONS",
+    "DOCUMENT_LIMITS",
+    "INPUT_LIMITS",
+    "RESULTS_LIMITS",
+    "SUITE_LIMITS",
+    "InputLimits",
+    "check_tree",
+    "decode_text",
+    "iter_lines",
+    "json_depth",
+    "load_json",
+    "load_mapping_file",
+    "load_yaml",
+    "parse_json",
+    "parse_structured",
+    "parse_yaml",
+    "read_bytes",
+    "read_front_matter",
+    "read_text",
+    "require_mapping",
     "ITEM_DIMENSIONS",
     "FORMAT_VERSION",
     "Config",

@@ -7,6 +7,7 @@ from typing import Any
 
 from heredity.records._distillation import DistillationDocument
 from heredity.records._io import load_mapping, parse_mapping, validate
+from heredity.records._reading import DOCUMENT_LIMITS, check_tree
 
 
 def load_document(path: str | Path) -> DistillationDocument:
@@ -15,6 +16,13 @@ def load_document(path: str | Path) -> DistillationDocument:
 
 
 def parse_document(data: str | dict[str, Any], source: str = "document") -> DistillationDocument:
-    """Validate a document given as YAML text or as an already parsed mapping."""
-    mapping = parse_mapping(data, source) if isinstance(data, str) else data
+    """Validate a document given as YAML text or as an already parsed mapping.
+
+    A mapping is held to the same limits as a file (depth, size, finite numbers, no NUL).
+    """
+    if isinstance(data, str):
+        mapping = parse_mapping(data, source)
+    else:
+        check_tree(data, source, DOCUMENT_LIMITS)
+        mapping = data
     return validate(DistillationDocument, mapping, source)

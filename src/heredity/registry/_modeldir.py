@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import struct
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from heredity.errors import BadInput
+from heredity.records import (
+    DOCUMENT_LIMITS,
+    InputLimits,
+    decode_text,
+    load_json,
+    parse_json,
+    read_front_matter,
+)
 
 
 def read_card(path: Path) -> dict[str, Any]:
-    """YAML front matter of the model card (``README.md``), or ``{}``."""
-    readme = path / "README.md"
-    if not readme.is_file():
-        return {}
-    text = readme.read_text(encoding="utf-8", errors="replace")
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    if end < 0:
-        return {}
-    try:
-        meta = yaml.safe_load(text[3:end])
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{readme}: malformed model-card metadata: {exc}") from None
-    return meta if isinstance(meta, dict) else {}
+    """YAML front matter of the model card (``README.md``), or ``{}`` (limits: see
+    :func:`~heredity.records.read_front_matter`)."""
+    return read_front_matter(path / "README.md")
 
 
 def read_licence_file(path: Path) -> str | None:
@@ -42,29 +35,49 @@ def read_licence_file(path: Path) -> str | None:
 
 
 def read_config(path: Path) -> dict[str, Any]:
+    """``config.json`` of a model directory (within the document limits), or ``{}``."""
     cfg = path / "config.json"
     if not cfg.is_file():
         return {}
-    try:
-        data = json.loads(cfg.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{cfg}: malformed JSON at line {exc.lineno}: {exc.msg}") from None
+    data = load_json(cfg, DOCUMENT_LIMITS, finite=False)
     return data if isinstance(data, dict) else {}
+
+
+#: safetensors' own cap on a header (its ``MAX_HEADER_SIZE``).
+SAFETENSORS_HEADER_LIMITS = InputLimits("safetensors header", 100_000_000)
+
+
+def _safetensors_header(f: Path) -> dict[str, Any]:
+    with f.open("rb") as fh:
+        head = fh.read(8)
+        if len(head) < 8:
+            raise BadInput(f"{f}: not a safetensors file (shorter than its 8-byte header size)")
+        (size,) = struct.unpack("<Q", head)
+        cap = SAFETENSORS_HEADER_LIMITS.max_bytes
+        if size > cap:
+            raise BadInput(f"{f}: a safetensors header of {size} bytes is over the {cap} limit")
+        raw = fh.read(size)
+    header = parse_json(decode_text(raw, str(f)), str(f), SAFETENSORS_HEADER_LIMITS)
+    if not isinstance(header, dict):
+        raise BadInput(f"{f}: the safetensors header is not a JSON object")
+    return header
 
 
 def count_parameters(path: Path) -> int | None:
     """Parameter count from the safetensors headers (no tensors are loaded)."""
     total, seen = 0, False
     for f in sorted(path.glob("*.safetensors")):
-        with f.open("rb") as fh:
-            (size,) = struct.unpack("<Q", fh.read(8))
-            header = json.loads(fh.read(size))
-        for key, info in header.items():
+        for key, info in _safetensors_header(f).items():
             if key == "__metadata__":
                 continue
+            shape = info.get("shape", []) if isinstance(info, dict) else None
+            if not isinstance(shape, list) or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
+            ):
+                raise BadInput(f"{f}: tensor {key!r}: shape must be a list of whole numbers")
             n = 1
-            for dim in info.get("shape", []):
-                n *= int(dim)
+            for dim in shape:
+                n *= dim
             total += n
             seen = True
     return total if seen else None

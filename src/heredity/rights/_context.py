@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import yaml
-
 from heredity.errors import NotFound
+from heredity.records import read_front_matter
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
@@ -32,6 +31,19 @@ class ModelFacts:
     provider: str | None = None
     access: str | None = None
     path: str | None = None
+    recorded: str | None = None
+    """Where these facts come from (for the registry: who registered the model, when, which
+    ledger event); named when a plan contradicts them."""
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """What is known about a dataset: its licence and kind, and where that comes from."""
+
+    ref: str
+    licence: str | None = None
+    kind: str | None = None
+    recorded: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,10 @@ class RightsContext(Protocol):
         """Licence, provider and access of a model, or None when unknown."""
         ...
 
+    def dataset(self, ref: str) -> DatasetFacts | None:
+        """Licence and kind of a dataset, or None when unknown."""
+        ...
+
     def ancestors(self, ref: str) -> list[Ancestor]:
         """Everything upstream of a model (any depth), nearest first, with licences, relations."""
         ...
@@ -82,18 +98,7 @@ class RightsContext(Protocol):
 def read_local_licence(path: str | Path) -> LocalLicence:
     """Read ``license``/``license_name`` from the README front matter and the LICENSE file."""
     p = Path(path)
-    card: dict[str, Any] = {}
-    readme = p / "README.md"
-    if readme.is_file():
-        text = readme.read_text(encoding="utf-8", errors="replace")
-        if text.startswith("---"):
-            end = text.find("\n---", 3)
-            if end > 0:
-                try:
-                    meta = yaml.safe_load(text[3:end])
-                except yaml.YAMLError:
-                    meta = None
-                card = meta if isinstance(meta, dict) else {}
+    card = read_front_matter(p / "README.md")
     licence_file = licence_text = None
     for name in _LICENCE_FILES:
         f = p / name
@@ -181,6 +186,12 @@ class StaticContext:
         """The facts given for a model."""
         return self._models.get(ref)
 
+    def dataset(self, ref: str) -> DatasetFacts | None:
+        """The licence given for a dataset."""
+        if ref not in self._datasets:
+            return None
+        return DatasetFacts(ref=ref, licence=self._datasets[ref], recorded="given to the check")
+
     def ancestors(self, ref: str) -> list[Ancestor]:
         """Walk the given parent map."""
         licences: dict[str, str | None] = {r: f.licence for r, f in self._models.items()}
@@ -209,8 +220,30 @@ class RegistryContext:
         if rec is None:
             return None
         return ModelFacts(
-            ref=ref, licence=rec.licence, provider=rec.provider, access=rec.access, path=rec.path
+            ref=ref,
+            licence=rec.licence,
+            provider=rec.provider,
+            access=rec.access,
+            path=rec.path,
+            recorded=self._recorded(f"model:{ref}"),
         )
+
+    def dataset(self, ref: str) -> DatasetFacts | None:
+        """The registry's dataset record, if any."""
+        rec = self.registry.find_dataset(ref)
+        if rec is None:
+            return None
+        return DatasetFacts(
+            ref=ref, licence=rec.licence, kind=rec.kind, recorded=self._recorded(f"dataset:{ref}")
+        )
+
+    def _recorded(self, entity: str) -> str | None:
+        """Who registered ``entity``, when, and by which ledger event."""
+        first = self.registry.ledger_events(entity=entity, limit=1)
+        if not first:
+            return None
+        ev = first[0]
+        return f"registered by {ev.actor} at {ev.ts[:19]} UTC, ledger event {ev.seq}"
 
     def ancestors(self, ref: str) -> list[Ancestor]:
         """Upstream lineage from the registry (one recursive query), with each node's licence."""

@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from heredity.errors import ConfigError
-from heredity.records import field_problems
+from heredity.errors import BadInput, ConfigError
+from heredity.records import DOCUMENT_LIMITS, decode_text, field_problems, parse_yaml, read_bytes
 from heredity.rights._schema import LicenceSpec
 
 BUILTIN_DIR = Path(__file__).parent / "licences"
@@ -37,17 +37,30 @@ def _schema_problems(exc: ValidationError) -> list[str]:
     ]
 
 
+def _read_licence_yaml(path: Path) -> tuple[object, bytes]:
+    """A licence file's data and bytes: Heredity's own files by libyaml (fast, trusted), a
+    user's through the limited safe reader (:data:`~heredity.records.DOCUMENT_LIMITS`)."""
+    if path.parent == BUILTIN_DIR:
+        try:
+            raw = path.read_bytes()
+            return yaml.load(raw.decode("utf-8"), Loader=_LOADER), raw  # noqa: S506 (safe)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"licence file {path}: cannot read: {exc}") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            raise ConfigError(f"licence file {path}: malformed YAML{where}") from None
+    try:
+        raw = read_bytes(path, DOCUMENT_LIMITS)
+        text = decode_text(raw, str(path))
+        return parse_yaml(text, str(path), DOCUMENT_LIMITS), raw
+    except BadInput as exc:
+        raise ConfigError(f"licence file {exc.message}") from None
+
+
 def load_licence_file(path: Path) -> tuple[LicenceSpec, bytes]:
     """Read and validate one knowledge-base file; raise ConfigError naming the file and field."""
-    try:
-        raw = path.read_bytes()
-        data = yaml.load(raw.decode("utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"licence file {path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"licence file {path}: malformed YAML{where}") from None
+    data, raw = _read_licence_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"licence file {path}: expected a mapping at the top level")
     try:
