@@ -46,6 +46,8 @@ _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\
 
 def control_character(text: str) -> str | None:
     """The first control character of ``text`` as ``U+XXXX``, or None."""
+    if text.isprintable():  # no Cc, Cf, Zl or Zp at all: the common case, in C
+        return None
     for ch in text:
         if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
             return f"U+{ord(ch):04X}"

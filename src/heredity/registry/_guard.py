@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Table, Text
@@ -92,7 +93,11 @@ def check_json_text(table: Table, name: str, value: Any, text: str) -> None:
 
 
 def check_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """:func:`check_row` over many rows of ``columns`` (the bulk path), column by column."""
+    """:func:`check_row` over many rows of ``columns`` (the bulk path), column by column.
+
+    Each column is checked with builtins over all its values at once (a million rows take a
+    fraction of a second); only a column that fails is walked value by value for the message.
+    """
     limits = _limits(table)
     rows = list(rows)
     if not rows:
@@ -102,23 +107,21 @@ def check_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any
         if spec is None:
             continue
         kind, limit = spec
-        values = [r[i] for r in rows if r[i] is not None]
+        values = [v for v in map(itemgetter(i), rows) if v is not None]
         if not values:
             continue
         if kind == "text":
-            ok = (
-                all(type(v) is str for v in values)
-                and max(map(len, values)) <= limit
-                and "\x00" not in "".join(values)
-            )
+            try:
+                joined = "".join(values)
+            except TypeError:
+                joined = None
+            ok = joined is not None and "\x00" not in joined and max(map(len, values)) <= limit
         elif kind == "int":
-            ok = (
-                all(type(v) is int for v in values)
-                and min(values) >= MIN_INT64
-                and max(values) <= MAX_INT64
-            )
-        else:
-            ok = False
+            ok = set(map(type, values)) == {int}
+            ok = ok and min(values) >= MIN_INT64 and max(values) <= MAX_INT64
+        else:  # JSON: only non-empty values can hold anything unstorable
+            values = [v for v in values if v]
+            ok = not values
         if not ok:
             for v in values:
                 problem = _problem(kind, limit, v)
