@@ -112,3 +112,27 @@ def test_an_approval_with_missing_evidence_is_refused(team: Team) -> None:
         json={"approve": False, "reason": "no"},
     )
     assert again.status_code == 409 and again.json()["error"]["type"] == "conflict"
+
+
+def test_a_document_as_json_and_a_rights_block_as_409(team: Team) -> None:
+    import json
+
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "standard-kd.yaml").read_text())
+    data["date"] = str(data["date"])
+    before = team.ledger()
+    r = team.call(
+        "POST",
+        "/api/records",
+        "eve",
+        params={"require_cleared": True},
+        content=json.dumps(data),
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 409, r.text
+    err = r.json()["error"]
+    assert err["type"] == "rights_blocked" and "nothing was recorded" in err["message"]
+    assert err["details"] and team.ledger() == before
+    r = team.call("POST", "/api/records", "eve", content=json.dumps(data))
+    assert r.status_code == 201 and r.json()["student"] == "acme/support-1b@3"
