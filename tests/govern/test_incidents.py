@@ -86,7 +86,7 @@ def test_closing_restores_nothing_each_model_is_reapproved_or_cleared(world: Wor
     with pytest.raises(Conflict, match="already closed"):
         close_incident(world.who("ray"), view.id, resolution="again")
     # explicit clearance: only an approver role, never the responsible party
-    with pytest.raises(ApprovalRefused, match="needs one of the roles"):
+    with pytest.raises(ApprovalRefused, match="eve holds engineer; to clear"):
         clear_model(world.who("eve"), view.id, G1, reason="fine")
     add_actor(world.admin, RESPONSIBLE, ["model_risk"])
     with pytest.raises(ApprovalRefused, match="responsible party"):

@@ -26,7 +26,7 @@ from heredity.govern._evidence import (
     validate_body,
 )
 from heredity.govern._policy import EvidenceRules, published
-from heredity.identity import get_actor, same_person
+from heredity.identity import ADMIN, Party, get_actor, same_person
 from heredity.records import DraftConfig, DraftRun, ProvenanceDraft, Stored
 from heredity.transfer import TransferAssessmentRecord
 
@@ -350,11 +350,18 @@ class _ModelAuditor:
                     "party of the distillation",
                     request_fix,
                 )
-            if d.actor.casefold() == cur.requester.casefold():
+            if same_person(d.actor, held.email if held else None, Party(name=cur.requester)):
                 self.add(
                     "8.5",
                     "4.5",
                     f"approval {cur.id}: approver {d.actor} also requested it",
+                    request_fix,
+                )
+            if held is not None and ADMIN in held.roles:
+                self.add(
+                    "8.5",
+                    "4.5",
+                    f"approval {cur.id}: approver {d.actor} held the admin role when deciding",
                     request_fix,
                 )
             if held is None or d.role not in held.roles:

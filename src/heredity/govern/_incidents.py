@@ -13,18 +13,19 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from heredity.errors import ApprovalRefused, BadInput, Conflict, NotFound
+from heredity.errors import BadInput, Conflict, NotFound
 from heredity.govern._approvals import (
     Clearance,
     Suspension,
     approvals_for,
     current_approval,
+    model_parties,
     outstanding_suspensions,
     responsible_party,
 )
 from heredity.govern._common import INCIDENT_KINDS, html_page, html_table
 from heredity.govern._policy import ApprovalPolicy, published, resolve_policy
-from heredity.identity import get_actor, same_person
+from heredity.identity import require_decider
 from heredity.records import RecordBody, RecordKind
 from heredity.registry import Affected, Impact
 
@@ -324,15 +325,13 @@ def clear_model(registry: Registry, incident_id: str, model: str, *, reason: str
     if registry.find(Clearance, subject=model, key=incident_id):
         raise Conflict(f"{model} is already cleared of incident {incident_id}")
     pol = published(registry, entry.policy)[0]
-    actor = registry.actor
-    held = get_actor(registry, actor)
-    allowed = {*pol.approvers.roles, "model_risk"}
-    if held is None or not allowed & set(held.roles):
-        raise ApprovalRefused(
-            f"{actor} needs one of the roles {', '.join(sorted(allowed))} to clear a model"
-        )
-    if same_person(actor, held.email, responsible_party(registry, model)):
-        raise ApprovalRefused(f"{actor} is the responsible party of {model} and cannot clear it")
+    allowed = sorted({*pol.approvers.roles, "model_risk"})
+    require_decider(
+        registry,
+        role=allowed,
+        action=f"clear {model} of incident {incident_id}",
+        excluded=model_parties(registry, model),
+    )
     registry.put(
         Clearance(incident=incident_id, model=model, reason=reason.strip()),
         subject=model,

@@ -44,7 +44,7 @@ class Party(BaseModel):
 
     name: str | None
     email: str | None = None
-    relation: str = Field(description="how they are tied to it, e.g. 'requested the rights check'")
+    relation: str = Field("", description="how they are tied to it, e.g. 'requested the check'")
 
 
 def same_person(actor: str, actor_email: str | None, person: Person | None) -> bool:
