@@ -390,7 +390,7 @@ def test_results_whose_ids_do_not_match_are_refused(
         "--student-results",
         str(other),
     )
-    assert_refused(out, "id")
+    assert_refused(out, "mismatched.jsonl", "teacher.jsonl", "share no item id")
     assert table_counts(recorded) == before
 
 

@@ -28,7 +28,9 @@ def read_licence_file(path: Path) -> str | None:
     for name in ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md"):
         f = path / name
         if f.is_file():
-            for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
+            with f.open("rb") as fh:  # the first line is all that is needed: never the whole file
+                head = fh.read(64 * 1024).decode("utf-8", errors="replace")
+            for line in head.splitlines():
                 if line.strip():
                     return line.strip()
     return None

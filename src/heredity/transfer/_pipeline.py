@@ -331,13 +331,19 @@ def assess_files(
     # file (or results that do not pair) leaves no teacher run behind.
     for side, path, ref in (("teacher", teacher_file, t_ref), ("student", student_file, s_ref)):
         runs[side] = import_run(path, model=ref, suite=suite, options=options)
-    assessment = assess_transfer(
-        runs["teacher"].items,
-        runs["student"].items,
-        policy=policy or "default",
-        teacher_ref=t_ref,
-        student_ref=s_ref,
-    )
+    try:
+        assessment = assess_transfer(
+            runs["teacher"].items,
+            runs["student"].items,
+            policy=policy or "default",
+            teacher_ref=t_ref,
+            student_ref=s_ref,
+        )
+    except BadInput as exc:
+        if "share no item id" not in exc.message:
+            raise
+        # Results that do not pair: name the two files they came from.
+        raise BadInput(f"{teacher_file} and {student_file}: {exc.message}") from None
     if store is not None:
         runs = {side: keep_run(store, run) for side, run in runs.items()}
     assessment.warnings.extend(
