@@ -119,7 +119,11 @@ def build_org(db: str, tmp: Path) -> World:
     _run(db, *priya, "record", str(EXAMPLES / "standard-kd.yaml"))
     plan = yaml.safe_load((EXAMPLES / "standard-kd.yaml").read_text(encoding="utf-8"))
     plan["student"]["version"] = "4"
-    plan["teachers"][0]["licence"] = "grok2-community"  # prohibited: needs an authorization
+    plan["teachers"][0] |= {
+        "model": "xai/grok-2@1",
+        "licence": "grok2-community",
+        "provider": "xai",
+    }
     plan["student"].pop("init_from")
     path = tmp / "blocked.yaml"
     path.write_text(yaml.safe_dump(plan), encoding="utf-8")
