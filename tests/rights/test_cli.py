@@ -40,6 +40,8 @@ def test_check_exit_codes_and_json(
     db_url: str, tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ok = write(tmp_path, plan(teachers=[{"licence": "llama3.1"}]), "ok.yaml")
+    assert run(db_url, "init") == 0  # a check reads a registry, never creates one
+    capsys.readouterr()
     assert run(db_url, "rights", "check", ok, "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "conditional" and data["cleared"] is True

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from heredity.errors import Conflict
 from heredity.records import DatasetRecord, DistillationDocument, ModelRecord
 from heredity.registry import Registry
 from heredity.rights import RegistryContext, StaticContext, assess, load_knowledge_base
@@ -384,15 +385,17 @@ def test_inheritance_two_generations_deep_in_a_real_registry(
         "notice",
     }
     assert a.verdict == "conditional" and a.cleared
-    # the registry's licence of the teacher is compared with the declared one
+    # a plan that declares another licence than the registry's is refused, naming both
     registry.add_model(ModelRecord(name="acme/other", version="1", licence="llama3"))
-    b = assess(
-        plan(teachers=[{"model": "acme/other@1", "licence": "apache-2.0"}]),
-        RegistryContext(registry),
-        KB,
-    )
-    assert b.verdict == "prohibited"
-    assert any("disagrees" in r for t in b.teachers for r in t.reasons)
+    with pytest.raises(Conflict) as caught:
+        assess(
+            plan(teachers=[{"model": "acme/other@1", "licence": "apache-2.0"}]),
+            RegistryContext(registry),
+            KB,
+        )
+    text = str(caught.value)
+    assert "teachers[0].licence of acme/other@1: the registry (registered by" in text
+    assert "says llama3; the plan says apache-2.0" in text
 
 
 def test_init_from_chain_in_registry_sets_the_family(registry: Registry, plan: Plan) -> None:
@@ -444,13 +447,9 @@ def test_local_directory_licence_is_read(plan: Plan, tmp_path: Path) -> None:
     # the plan declares nothing usable: the card decides
     a = assess(plan(teachers=[{"licence": "other"}], use={"commercial": False}), ctx, KB)
     assert a.teachers[0].licence == "qwen-research" and a.verdict == "conditional"
-    # the plan declares something else: needs review, and both are applied
-    b = assess(plan(teachers=[{"licence": "apache-2.0"}]), ctx, KB)
-    assert b.verdict == "prohibited"  # qwen-research forbids the commercial plan
-    assert set(b.teachers[0].terms) >= {"apache-2.0", "qwen-research"}
-    c = assess(plan(teachers=[{"licence": "apache-2.0"}], use={"commercial": False}), ctx, KB)
-    assert c.verdict == "needs_review"
-    assert any("disagrees" in r for r in c.teachers[0].reasons)
+    # the plan declares something else than the card: refused, naming both
+    with pytest.raises(Conflict, match="says qwen-research; the plan says apache-2.0"):
+        assess(plan(teachers=[{"licence": "apache-2.0"}]), ctx, KB)
 
 
 def test_registry_model_path_is_read(registry: Registry, plan: Plan, tmp_path: Path) -> None:

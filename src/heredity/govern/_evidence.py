@@ -101,6 +101,40 @@ class RightsCheck(BaseModel):
     problems: list[Problem] = Field(default_factory=list)
 
 
+class Recorded(BaseModel):
+    """When a record was written, as the registry knows it: its time and its ledger event."""
+
+    id: str
+    at: dt.datetime
+    seq: int | None
+
+    def before(self, other: Recorded) -> bool:
+        """Written before ``other``: by ledger order (the write lock orders them), else time."""
+        if self.seq is not None and other.seq is not None:
+            return self.seq < other.seq
+        return self.at <= other.at
+
+    @property
+    def text(self) -> str:
+        event = f", ledger event {self.seq}" if self.seq is not None else ""
+        return f"{self.at:%Y-%m-%d %H:%M:%S} UTC{event}"
+
+
+def recorded(registry: Registry, record_id: str, at: dt.datetime) -> Recorded:
+    """When ``record_id`` was written: its ``created_at`` and the ledger event that wrote it."""
+    events = registry.ledger_events(entity=f"record:{record_id}", limit=1)
+    return Recorded(id=record_id, at=at, seq=events[0].seq if events else None)
+
+
+def first_provenance(registry: Registry, student: str) -> Recorded | None:
+    """When ``student``'s distillation was first recorded (its oldest provenance record)."""
+    headers = registry.headers(RecordKind.DISTILLATION, subject=student)
+    if not headers:
+        return None
+    oldest = headers[-1]
+    return recorded(registry, oldest.id, oldest.created_at)
+
+
 def _effective(registry: Registry, rec: Stored[RightsAssessment]) -> tuple[bool, str, str]:
     """(cleared, state, explanation) of an assessment with its reviews and authorizations."""
     eff = effective(registry, rec.id)
@@ -108,8 +142,15 @@ def _effective(registry: Registry, rec: Stored[RightsAssessment]) -> tuple[bool,
 
 
 def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> RightsCheck:
-    """Test 8.3 for one student: assessed before the run started, cleared, obligations carried."""
+    """Test 8.3 for one student: assessed before the run started, cleared, obligations carried.
+
+    The time that counts is recorded time: the assessment must have been recorded before the
+    student's provenance record was (ledger order), whatever dates the document types. A typed
+    run start (``run.started_at``, else the document date) earlier than the assessment fails
+    too; a typed date can only make the check stricter, never pass it.
+    """
     start, assumed = run_start(draft)
+    provenance = first_provenance(registry, student)
     out = RightsCheck(run_start=start, run_start_assumed=assumed)
     plan = "the plan (heredity rights check PLAN.yaml --record)"
     named = draft.run.rights_assessment if draft.run else None
@@ -149,7 +190,13 @@ def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> Ri
             )
             return out
         states = [(r, _effective(registry, r)[0]) for r in found]
-        before = [r for r, ok in states if ok and start is not None and r.created_at <= start]
+        before = [
+            r
+            for r, ok in states
+            if ok
+            and (start is None or r.created_at <= start)
+            and (provenance is None or recorded(registry, r.id, r.created_at).before(provenance))
+        ]
         cleared = [r for r, ok in states if ok]
         rec = (before or cleared or found)[0]
     ok, state, explanation = _effective(registry, rec)
@@ -158,7 +205,20 @@ def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> Ri
     out.state, out.cleared = state, ok
     out.obligations = list(a.obligations)
     out.records = [rec.id]
-    if start is None:
+    mine = recorded(registry, rec.id, rec.created_at)
+    if provenance is not None and not mine.before(provenance):
+        out.problems.append(
+            Problem(
+                requirement="4.3",
+                message=f"rights assessment {rec.id} was recorded {mine.text}, after the "
+                f"distillation's provenance record {provenance.id} ({provenance.text}); "
+                "what counts is when each was recorded, not a date the document gives",
+                fix=f"assess {plan} before distilling; a later assessment cannot clear an earlier "
+                "run (heredity rights check PLAN.yaml --record before training, or train with "
+                "heredity.capture.attach, which gates before the first step)",
+            )
+        )
+    if start is None and provenance is None:
         out.problems.append(
             Problem(
                 requirement="4.3",
@@ -166,7 +226,7 @@ def check_rights(registry: Registry, student: str, draft: ProvenanceDraft) -> Ri
                 fix="record run.started_at (the capture callback does) or the document date",
             )
         )
-    elif rec.created_at > start:
+    elif start is not None and rec.created_at > start:
         out.problems.append(
             Problem(
                 requirement="4.3",

@@ -15,7 +15,12 @@ from heredity.errors import RightsBlocked
 from heredity.govern._evidence import Problem, check_rights
 from heredity.records import DistillationDocument, ProvenanceDraft, Stored
 from heredity.registry import LedgerEvent
-from heredity.rights import RightsAssessment
+from heredity.rights import (
+    RegistryContext,
+    RightsAssessment,
+    refuse_contradictions,
+    same_licence,
+)
 
 if TYPE_CHECKING:
     from heredity.registry import Registry
@@ -107,11 +112,14 @@ def record_provenance(
 ) -> RecordedDistillation:
     """Record a distillation (models, datasets, lineage, ledger) with the rights it rests on.
 
-    With ``require_cleared``, a distillation whose rights are not effectively cleared (no
-    assessment, ``needs_review``, ``prohibited``, rejected, or a teacher left unjudged) is
-    refused with RightsBlocked and nothing is written.
+    A document that contradicts what is registered about a teacher or dataset (its licence,
+    access route, provider or kind) is refused with Conflict and nothing is written
+    (:func:`heredity.rights.refuse_contradictions`). With ``require_cleared``, a distillation
+    whose rights are not effectively cleared (no assessment, ``needs_review``, ``prohibited``,
+    rejected, or a teacher left unjudged) is refused with RightsBlocked and nothing is written.
     """
     student = document.student.ref
+    refuse_contradictions(document, RegistryContext(registry))
     rights = distillation_rights(registry, student, document)
     if require_cleared and not rights.cleared:
         raise RightsBlocked(
@@ -120,7 +128,7 @@ def record_provenance(
             details=[f"{p.message} (fix: {p.fix})" for p in rights.problems],
             record_id=rights.assessment,
         )
-    done = registry.record_document(document)
+    done = registry.record_document(document, same_licence=same_licence)
     return RecordedDistillation(
         record=done.record, written=done.written, rights=rights, events=done.events
     )

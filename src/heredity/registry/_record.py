@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -19,7 +21,7 @@ from heredity.records import (
 from heredity.registry import _lineage, _writes
 from heredity.registry._digest import weights_digest
 from heredity.registry._ledger import Event
-from heredity.registry._schema import edges, nodes, records
+from heredity.registry._schema import datasets, edges, ledger, models, nodes, records
 from heredity.registry._state import edge_entity
 
 
@@ -41,11 +43,93 @@ def _latest(conn: Connection, student: str) -> Any:
     )
 
 
+SameLicence = Callable[[str | None, str | None], bool]
+_UNDECLARED = frozenset({"", "unknown", "other", "none", "unspecified", "noassertion", "null"})
+
+
+def _spelling(name: str) -> str:
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+def literal_same_licence(a: str | None, b: str | None) -> bool:
+    """Two licence names that do not contradict: either undeclared, or spelled the same."""
+    if a is None or b is None or _spelling(a) in _UNDECLARED or _spelling(b) in _UNDECLARED:
+        return True
+    return _spelling(a) == _spelling(b)
+
+
+def _registered_by(conn: Connection, entity: str) -> str:
+    ev = conn.execute(
+        select(ledger.c.seq, ledger.c.actor, ledger.c.ts)
+        .where(ledger.c.entity == entity)
+        .order_by(ledger.c.seq)
+        .limit(1)
+    ).first()
+    if ev is None:
+        return "the registry"
+    return (
+        f"the registry (registered by {ev.actor} at {str(ev.ts)[:19]} UTC, ledger event {ev.seq})"
+    )
+
+
+def contradictions(
+    conn: Connection, doc: DistillationDocument, same_licence: SameLicence
+) -> list[str]:
+    """What the document states otherwise than the registry about its teachers and datasets."""
+    out: list[str] = []
+
+    def say(field: str, ref: str, entity: str, stored: object, planned: object) -> None:
+        out.append(
+            f"{field} of {ref}: {_registered_by(conn, entity)} says {stored}; "
+            f"the plan says {planned}"
+        )
+
+    for i, t in enumerate(doc.teachers):
+        row = conn.execute(
+            select(models.c.licence, models.c.access, models.c.provider)
+            .join(nodes, nodes.c.id == models.c.node_id)
+            .where(nodes.c.ref == t.model)
+        ).first()
+        if row is None:
+            continue
+        if not same_licence(t.licence, row.licence):
+            say(f"teachers[{i}].licence", t.model, f"model:{t.model}", row.licence, t.licence)
+        if row.access == "api" and t.access in ("open-weights", "internal"):
+            say(f"teachers[{i}].access", t.model, f"model:{t.model}", "api", t.access)
+        if (
+            t.provider
+            and row.provider
+            and "api" in (t.access, row.access)
+            and t.provider.strip().casefold() != row.provider.strip().casefold()
+        ):
+            say(f"teachers[{i}].provider", t.model, f"model:{t.model}", row.provider, t.provider)
+    for j, d in enumerate(doc.datasets):
+        ds = conn.execute(
+            select(datasets.c.licence, datasets.c.kind)
+            .join(nodes, nodes.c.id == datasets.c.node_id)
+            .where(nodes.c.ref == d.ref)
+        ).first()
+        if ds is None:
+            continue
+        if not same_licence(d.licence, ds.licence):
+            say(f"datasets[{j}].licence", d.ref, f"dataset:{d.ref}", ds.licence, d.licence)
+        if ds.kind != d.kind:
+            say(f"datasets[{j}].kind", d.ref, f"dataset:{d.ref}", ds.kind, d.kind)
+    return out
+
+
 def record_distillation(
-    conn: Connection, actor: str, doc: DistillationDocument
+    conn: Connection,
+    actor: str,
+    doc: DistillationDocument,
+    *,
+    same_licence: SameLicence | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Store the document as an immutable record and write its lineage, in the caller's write
-    transaction: ``(stored row, whether it was written)`` (False: the same document again)."""
+    transaction: ``(stored row, whether it was written)`` (False: the same document again).
+
+    A document that contradicts the registry about a teacher or dataset is a Conflict naming
+    both values (:func:`contradictions`); nothing is written."""
     student = doc.student.ref
     rid = record_id_for(doc)
     latest = _latest(conn, student)
@@ -58,6 +142,13 @@ def record_distillation(
         )
     if latest is None and doc.supersedes is not None:
         raise NotFound(f"supersedes: {doc.supersedes} is not a provenance record of {student}")
+    found = contradictions(conn, doc, same_licence or literal_same_licence)
+    if found:
+        raise Conflict(
+            f"{student}: the document contradicts what is registered; nothing was recorded. "
+            "Correct the document to match (or register a new version with the right facts)",
+            details=found,
+        )
     events: list[Event] = []
 
     def ensure_model(rec: ModelRecord) -> None:
@@ -207,4 +298,10 @@ def _retract_edges(conn: Connection, record_id: str) -> list[Event]:
     return out
 
 
-__all__ = ["record_distillation", "record_id_for"]
+__all__ = [
+    "SameLicence",
+    "contradictions",
+    "literal_same_licence",
+    "record_distillation",
+    "record_id_for",
+]

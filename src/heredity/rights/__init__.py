@@ -16,12 +16,19 @@ from heredity.rights._assessment import (
 )
 from heredity.rights._context import (
     Ancestor,
+    DatasetFacts,
     LocalLicence,
     ModelFacts,
     RegistryContext,
     RightsContext,
     StaticContext,
     read_local_licence,
+)
+from heredity.rights._contradictions import (
+    Contradiction,
+    contradictions,
+    refuse_contradictions,
+    same_licence,
 )
 from heredity.rights._engine import assess, document_hash
 from heredity.rights._gate import (
@@ -98,8 +105,13 @@ __all__ = [
     "RightsFinding",
     "KnowledgeBase",
     "LicenceSpec",
+    "Contradiction",
+    "DatasetFacts",
     "LocalLicence",
     "ModelFacts",
+    "contradictions",
+    "refuse_contradictions",
+    "same_licence",
     "Obligation",
     "ObligationSpec",
     "RegistryContext",

@@ -27,6 +27,7 @@ from heredity.rights._assessment import (
 )
 from heredity.rights._conditions import FACT_SOURCES, evaluate
 from heredity.rights._context import Ancestor, RightsContext, StaticContext
+from heredity.rights._contradictions import refuse_contradictions
 from heredity.rights._kb import UNDECLARED, KnowledgeBase, default_knowledge_base, normalise
 from heredity.rights._schema import LicenceSpec
 
@@ -621,9 +622,14 @@ def assess(
     context: RightsContext | None = None,
     kb: KnowledgeBase | None = None,
 ) -> RightsAssessment:
-    """Judge a distillation plan against the knowledge base; nothing is written."""
+    """Judge a distillation plan against the knowledge base; nothing is written.
+
+    A plan that contradicts what ``context`` knows (a licence, access route, provider or
+    dataset kind registered otherwise) is refused with Conflict before it is judged.
+    """
     kb = kb or default_knowledge_base()
     ctx: RightsContext = context if context is not None else StaticContext()
+    refuse_contradictions(document, ctx, kb)
     engine = _Engine(document, ctx, kb)
     teachers, findings = engine.run()
     obligations = _obligations(findings, kb, engine.plan)
