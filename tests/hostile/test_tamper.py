@@ -121,4 +121,6 @@ def test_audit_fails_on_a_tampered_ledger(recorded: str, cli: Runner, tamper: An
 
 def test_audit_of_one_model_verifies_the_whole_ledger(recorded: str, cli: Runner) -> None:
     _change_actor(recorded)
-    assert cli(recorded, "audit", "--model", "acme/support-1b@3").rc == 1
+    outcome = cli(recorded, "audit", "--model", "acme/support-1b@3")
+    assert outcome.rc == 1
+    assert "Ledger: FAILED verification at event 1" in outcome.out
