@@ -65,7 +65,11 @@ def test_doc_commands_run(doc: str, tmp_path: Path) -> None:
     (work / "examples").symlink_to(ROOT / "examples")
     (work / "benchmarks").symlink_to(ROOT / "benchmarks")
     (work / ".venv").symlink_to(Path(sys.executable).parent.parent)
-    env = {k: v for k, v in os.environ.items() if k not in ("HEREDITY_DB", "HEREDITY_ACTOR", "HEREDITY_TOKEN")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("HEREDITY_DB", "HEREDITY_ACTOR", "HEREDITY_TOKEN")
+    }
     env["COLUMNS"] = "120"
     env["HF_HUB_OFFLINE"] = "1"
     for command, expected in commands:
