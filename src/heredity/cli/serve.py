@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import typer
 
@@ -37,6 +38,7 @@ def serve(
     from heredity.server import (
         ENV_MAX_BODY,
         ENV_PROXIES,
+        ENV_SESSION_SECRET,
         ENV_USER_HEADER,
         create_app,
     )
@@ -56,6 +58,8 @@ def serve(
     os.environ[ENV_PROXIES] = ",".join(trusted_proxy)
     os.environ[ENV_USER_HEADER] = user_header
     os.environ[ENV_MAX_BODY] = str(max_body)
+    # Every worker signs the UI's session cookies with one key (random unless configured).
+    os.environ.setdefault(ENV_SESSION_SECRET, secrets.token_urlsafe(32))
     console.print(
         styled("serving ", (shown, "bold"), f" on http://{host}:{port} ({workers} worker(s))")
     )

@@ -9,6 +9,7 @@ from fastapi import Request
 from heredity.registry import Registry
 from heredity.server._auth import Caller, Network, authenticate_request
 from heredity.server._limits import DEFAULT_MAX_BODY
+from heredity.server._session import Sessions
 
 DEFAULT_USER_HEADER = "X-Forwarded-User"
 
@@ -21,6 +22,7 @@ class Service:
     proxies: list[Network] = field(default_factory=list)
     user_header: str = DEFAULT_USER_HEADER
     max_body: int = DEFAULT_MAX_BODY
+    sessions: Sessions = field(default_factory=Sessions)
 
     def acting(self, caller: Caller) -> Registry:
         """The registry acting as ``caller`` (the shared engine, their identity)."""
