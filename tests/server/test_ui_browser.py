@@ -1,6 +1,7 @@
 """The web UI in a real headless Chromium (Debian's ``chromium``, driven by Playwright's client)
 against a real ``heredity serve`` process: sign in with a token, see the inventory, a stored
-script renders inert, the lineage is drawn, and a legal reviewer clears a review."""
+script renders inert, the lineage is drawn, a legal reviewer clears a review, an approver
+approves with the evidence shown, and an auditor is refused."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Dialog, sync_playwright
+from playwright.sync_api import Dialog, Page, sync_playwright
 from server_team import EXAMPLES, Team, make_team
 
+from heredity.govern import approval_state
 from heredity.records import ModelRecord
 from heredity.registry import Registry
 from heredity.rights import effective
@@ -30,6 +32,26 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# What a user could type in the console: a decide form with their own CSRF token, posted.
+CRAFTED = """action => {
+  const f = document.createElement("form");
+  f.method = "post"; f.action = action;
+  for (const [k, v] of [["csrf", document.querySelector("input[name=csrf]").value],
+                        ["decision", "approve"], ["reason", "I read it"]]) {
+    const i = document.createElement("input"); i.name = k; i.value = v; f.appendChild(i);
+  }
+  document.body.appendChild(f); f.submit();
+}"""
+
+
+def sign_in(page: Page, base: str, token: str) -> None:
+    page.goto(f"{base}/ui/")
+    assert page.url.endswith("/ui/signin")
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/ui/")
 
 
 @pytest.fixture
@@ -72,7 +94,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Team]]:
         reg.close()
 
 
-def test_a_legal_reviewer_signs_in_sees_the_inventory_and_clears_a_review(
+def test_reviewer_approver_and_auditor_in_a_real_browser(
     served: tuple[str, Team],
 ) -> None:
     base, team = served
@@ -86,6 +108,7 @@ def test_a_legal_reviewer_signs_in_sees_the_inventory_and_clears_a_review(
     )
     assert checked.status_code == 200 and checked.json()["verdict"] == "needs_review"
     aid = checked.json()["id"]
+    req = team.request()
     dialogs: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium)
@@ -97,11 +120,7 @@ def test_a_legal_reviewer_signs_in_sees_the_inventory_and_clears_a_review(
                 d.dismiss()
 
             page.on("dialog", on_dialog)
-            page.goto(f"{base}/ui/")
-            assert page.url.endswith("/ui/signin")
-            page.fill("#token", team.tokens["lee"])
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/ui/")
+            sign_in(page, base, team.tokens["lee"])
             assert "Signed in as lee" in page.inner_text("header")
             assert page.locator("table tbody tr").count() >= 3
             # The stored script is text in the page, not a script element, and fired nothing.
@@ -121,9 +140,31 @@ def test_a_legal_reviewer_signs_in_sees_the_inventory_and_clears_a_review(
             page.click(f"form[action='/ui/rights/{aid}/review'] >> text=Clear")
             page.wait_for_url(f"{base}/ui/queues")
             assert page.locator(f"form[action='/ui/rights/{aid}/review']").count() == 0
+            # An approver sees the request with its evidence and approves it.
+            mira = browser.new_context().new_page()
+            mira.on("dialog", on_dialog)
+            sign_in(mira, base, team.tokens["mira"])
+            mira.click("nav >> text=Queues")
+            card = mira.locator("div.approval", has_text=req)
+            assert "safety-refusal" in card.inner_text() and "Distilled" in card.inner_text()
+            card.locator("textarea").fill("evidence reviewed")
+            card.locator("text=Approve").click()
+            mira.wait_for_url(f"{base}/ui/queues")
+            assert mira.locator("div.approval", has_text=req).count() == 0
+            # An auditor has no decide form; a crafted post of one is refused with the reason.
+            aud = browser.new_context().new_page()
+            sign_in(aud, base, team.tokens["aud"])
+            aud.click("nav >> text=Queues")
+            assert aud.locator(f"form[action='/ui/approvals/{req}/decide']").count() == 0
+            with aud.expect_navigation():
+                aud.evaluate(CRAFTED, f"/ui/approvals/{req}/decide")
+            assert "Not allowed" in aud.inner_text("main")
+            assert "auditor" in aud.inner_text("main").lower()
         finally:
             browser.close()
     assert dialogs == []
     with Registry.open(team.url) as reg:
         eff = effective(reg, aid)
+        state = approval_state(reg, req)
     assert eff.cleared and eff.reviews[0].actor == "lee"
+    assert state.filled == {"model_risk": "mira"} and [d.actor for d in state.decisions] == ["mira"]
