@@ -191,3 +191,58 @@ def test_an_approver_approves_from_the_queue_and_sod_refusals_read_as_403(team: 
         data={"csrf": csrf_of(eve.get("/ui/queues").text), "decision": "approve", "reason": "x"},
     )
     assert r.status_code == 403 and 'role="alert"' in r.text and team.ledger() == before
+
+
+def test_an_incident_shows_its_impact_before_it_is_opened_then_what_it_suspended(
+    team: Team,
+) -> None:
+    _, student = team.approved()
+    c = signed_in(team, "ira")
+    before = team.ledger()
+    preview = c.get("/ui/incidents/new", params={"model": "acme/teacher@1"})
+    assert preview.status_code == 200 and student in preview.text
+    assert team.ledger() == before  # seeing the impact writes nothing
+    r = c.post(
+        "/ui/incidents",
+        data={
+            "csrf": csrf_of(preview.text),
+            "model": "acme/teacher@1",
+            "kind": "safety",
+            "summary": XSS,
+        },
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/ui/incidents/"), r.text
+    page = c.get(r.headers["location"])
+    suspended = page.text.split('<ul class="suspended">')[1].split("</ul>")[0]
+    assert student in suspended and XSS not in page.text
+    assert team.reg.get_model(student).status == "suspended"
+    listing = c.get("/ui/incidents").text
+    assert "&lt;script&gt;" in listing and XSS not in listing
+
+
+def test_an_auditor_cannot_open_an_incident(team: Team) -> None:
+    team.ensure_teacher()
+    c = signed_in(team, "aud")
+    preview = c.get("/ui/incidents/new", params={"model": "acme/teacher@1"})
+    before = team.ledger()
+    r = c.post(
+        "/ui/incidents",
+        data={
+            "csrf": csrf_of(preview.text),
+            "model": "acme/teacher@1",
+            "kind": "safety",
+            "summary": "x",
+        },
+    )
+    assert r.status_code == 403 and 'role="alert"' in r.text and team.ledger() == before
+
+
+def test_the_audit_page_shows_tests_maturity_findings_and_the_ledger(team: Team) -> None:
+    ref = team.student()
+    c = signed_in(team, "aud")
+    page = c.get("/ui/audit")
+    assert page.status_code == 200
+    for text in (ref, "8.1", "8.5", "Maturity:", "verified", "Fix:"):
+        assert text in page.text, text
+    one = c.get("/ui/audit", params={"model": ref})
+    assert one.status_code == 200 and ref in one.text

@@ -33,6 +33,7 @@ from heredity.govern._audit import (
     audit_html,
     audit_text,
 )
+from heredity.govern._common import INCIDENT_KINDS
 from heredity.govern._evidence import (
     Evidence,
     EvidenceItem,
@@ -99,6 +100,7 @@ __all__ = [
     "DECISION_KIND",
     "DEPLOYMENT_KIND",
     "INCIDENT_KIND",
+    "INCIDENT_KINDS",
     "POLICY_DIR",
     "POLICY_KIND",
     "REQUEST_KIND",

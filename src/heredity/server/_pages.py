@@ -19,11 +19,14 @@ from starlette.concurrency import run_in_threadpool
 
 from heredity.errors import BadCredentials, BadInput, HeredityError, NotFound
 from heredity.govern import (
+    INCIDENT_KINDS,
     approvals_for,
     audit,
     decide,
     distillation_rights,
+    incident_view,
     list_incidents,
+    open_incident,
     pending_approvals,
 )
 from heredity.identity import authenticate, get_actor, require_permission
@@ -326,6 +329,52 @@ async def decide_form(request: Request, request_id: str) -> Response:
         return "/ui/queues"
 
     return await _post(request, act)
+
+
+# -- incidents -----------------------------------------------------------------------------
+@router.get("/incidents")
+def incidents_page(request: Request) -> Response:
+    def build(reg: Registry, _: Session) -> dict[str, Any]:
+        return {"incidents": list_incidents(reg)}
+
+    return _page(request, "incidents.html", build)
+
+
+@router.get("/incidents/new")
+def incident_new(request: Request, model: str = "") -> Response:
+    """The impact of an incident on ``model`` first (every affected model and owner), then a
+    form to confirm it."""
+
+    def build(reg: Registry, _: Session) -> dict[str, Any]:
+        ref = model.strip()
+        if not ref:
+            raise BadInput(
+                "model: give the model the incident is about (name@version)", param="model"
+            )
+        reg.get_model(ref)
+        return {"ref": ref, "impact": reg.impact(ref), "kinds": INCIDENT_KINDS}
+
+    return _page(request, "incident_new.html", build)
+
+
+@router.post("/incidents")
+async def incident_open_form(request: Request) -> Response:
+    def act(reg: Registry, form: dict[str, str]) -> str:
+        require_permission(reg, "incident.open")
+        view = open_incident(
+            reg, _need(form, "model"), kind=_need(form, "kind"), summary=_need(form, "summary")
+        )
+        return f"/ui/incidents/{view.id}"
+
+    return await _post(request, act)
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(request: Request, incident_id: str) -> Response:
+    def build(reg: Registry, _: Session) -> dict[str, Any]:
+        return {"i": incident_view(reg, incident_id)}
+
+    return _page(request, "incident.html", build)
 
 
 # -- audit -----------------------------------------------------------------------------------
