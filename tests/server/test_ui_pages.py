@@ -246,3 +246,26 @@ def test_the_audit_page_shows_tests_maturity_findings_and_the_ledger(team: Team)
         assert text in page.text, text
     one = c.get("/ui/audit", params={"model": ref})
     assert one.status_code == 200 and ref in one.text
+
+
+def test_the_model_page_plots_its_scorecards(team: Team) -> None:
+    student, teacher = "acme/support-1b@3", "meta-llama/Llama-3.1-70B-Instruct@1"
+    doc = (EXAMPLES / "standard-kd.yaml").read_text()
+    assert team.call("POST", "/api/records", "eve", content=doc).status_code == 201
+    results = EXAMPLES / "results"
+    body = {
+        "teacher_ref": teacher,
+        "student_ref": student,
+        "teacher_results": {"name": "t.jsonl", "content": (results / "teacher.jsonl").read_text()},
+        "student_results": {"name": "s.jsonl", "content": (results / "student.jsonl").read_text()},
+    }
+    assessed = team.call("POST", "/api/assessments", "sam", json=body)
+    assert assessed.status_code == 201, assessed.text
+    page = signed_in(team, "aud").get(f"/ui/models/{student}")
+    assert page.status_code == 200 and assessed.json()["id"] in page.text
+    assert '<svg class="plot"' in page.text and 'class="student"' in page.text
+    assert "breach" in page.text
+    # A planted assessment without figures still lists its dimensions.
+    planted = team.student()
+    page = signed_in(team, "aud").get(f"/ui/models/{planted}")
+    assert "safety_refusal" in page.text and "transferred" in page.text

@@ -36,7 +36,8 @@ from heredity.rights import RightsAssessment, effective, review
 from heredity.server._errors import status_for
 from heredity.server._service import Service, service
 from heredity.server._session import PRESESSION_COOKIE, SESSION_COOKIE, SESSION_SECONDS, Session
-from heredity.server._svg import BOX_H, BOX_W, draw
+from heredity.server._svg import BOX_H, BOX_W, PLOT_W, draw, scorecard
+from heredity.transfer import TransferAssessmentRecord
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -262,9 +263,15 @@ def model_page(request: Request, ref: str) -> Response:
                 assessment = None
         drawing = draw(ref, reg.lineage(ref, "up", depth=4), reg.lineage(ref, "down", depth=4))
         incidents = [i for i in list_incidents(reg) if i.model == ref or ref in i.affected_models]
+        scorecards = [
+            {"id": t.id, "t": t.body, "rows": scorecard(t.body.assessment)}
+            for t in reg.find(TransferAssessmentRecord, subject=ref)
+        ]
         return {
             "model": m,
             "ref": ref,
+            "scorecards": scorecards,
+            "plot_w": PLOT_W,
             "record_id": stored.id if stored else None,
             "provenance": provenance,
             "rights": rights,

@@ -83,3 +83,69 @@ def draw(root: str, up: Lineage, down: Lineage) -> Drawing:
         )
     width = (max_up + max_down) * COL + BOX_W + 20
     return Drawing(width, height, boxes, lines, truncated)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One model's estimate on one dimension: a bar and its confidence interval, in pixels."""
+
+    who: str
+    value: float
+    width: int
+    lo: int | None
+    hi: int | None
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    name: str
+    verdict: str
+    reason: str
+    bars: list[Bar]
+
+
+PLOT_W = 300
+
+
+def _x(v: float, top: float) -> int:
+    return round(max(0.0, min(v, top)) / top * PLOT_W)
+
+
+def scorecard(assessment: dict[str, object]) -> list[ScoreRow]:
+    """The teacher's and the student's estimate per dimension of a stored transfer assessment,
+    scaled for a bar plot (with their confidence intervals); dimensions without numbers get no
+    bars."""
+    dims = assessment.get("dimensions")
+    if not isinstance(dims, list):
+        return []
+    values: list[float] = []
+    parsed: list[tuple[str, str, str, list[tuple[str, float, list[float] | None]]]] = []
+    for d in dims:
+        if not isinstance(d, dict):
+            continue
+        ests: list[tuple[str, float, list[float] | None]] = []
+        for who in ("teacher", "student"):
+            e = d.get(who)
+            if isinstance(e, dict) and isinstance(e.get("value"), int | float):
+                ci = e.get("ci")
+                ci_ok = [float(c) for c in ci] if isinstance(ci, list) and len(ci) == 2 else None
+                ests.append((who, float(e["value"]), ci_ok))
+                values.extend([float(e["value"]), *(ci_ok or [])])
+        parsed.append(
+            (str(d.get("name", "?")), str(d.get("verdict", "?")), str(d.get("reason", "")), ests)
+        )
+    top = max([1.0, *values])
+    rows = []
+    for name, verdict, reason, ests in parsed:
+        bars = [
+            Bar(
+                who,
+                v,
+                _x(v, top),
+                _x(ci[0], top) if ci else None,
+                _x(ci[1], top) if ci else None,
+            )
+            for who, v, ci in ests
+        ]
+        rows.append(ScoreRow(name, verdict, reason, bars))
+    return rows
