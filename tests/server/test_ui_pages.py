@@ -147,6 +147,7 @@ def test_a_legal_reviewer_clears_a_review_through_the_form(team: Team) -> None:
     c = signed_in(team, "lee")
     queue = c.get("/ui/queues")
     assert f"/ui/rights/{aid}/review" in queue.text
+    assert "Facts judged" in queue.text and "meta-llama/Llama-3.1-70B-Instruct@1" in queue.text
     r = c.post(
         f"/ui/rights/{aid}/review",
         data={"csrf": csrf_of(queue.text), "decision": "approve", "basis": "internal use only"},
