@@ -20,7 +20,8 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	# Two workers: the machine has two cores (docs/benchmarks.md gives the timings).
+	$(BIN)/python -m pytest -q -n 2
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m ''

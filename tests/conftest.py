@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from heredity.registry import Registry
+# Rich sizes the CLI's consoles from COLUMNS when they are made; without a terminal (pytest-xdist
+# workers, CI) it would cut table cells at 80 columns, and tests read whole values from tables.
+os.environ.setdefault("COLUMNS", "200")
+
+from heredity.registry import Registry  # noqa: E402
 
 PG_URL = os.environ.get("HEREDITY_TEST_PG_URL")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
