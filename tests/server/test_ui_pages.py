@@ -7,11 +7,13 @@ import base64
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 from server_team import EXAMPLES, Team
 from ui_client import browser, csrf_of, signed_in
 
 from heredity.records import ModelRecord
 from heredity.rights import effective
+from heredity.server import create_app
 
 XSS = "<script>alert(1)</script>"
 
@@ -270,3 +272,20 @@ def test_the_model_page_plots_its_scorecards(team: Team) -> None:
     planted = team.student()
     page = signed_in(team, "aud").get(f"/ui/models/{planted}")
     assert "safety_refusal" in page.text and "transferred" in page.text
+
+
+def test_cookies_are_secure_when_configured(team: Team) -> None:
+    c = TestClient(
+        create_app(team.url, secure_cookies=True, session_secret="s" * 32),
+        base_url="https://testserver",
+        follow_redirects=False,
+    )
+    page = c.get("/ui/signin")
+    assert "; secure" in page.headers["set-cookie"].lower()
+    r = c.post("/ui/signin", data={"csrf": csrf_of(page.text), "token": team.tokens["aud"]})
+    session = next(h for h in r.headers.get_list("set-cookie") if "heredity_session=" in h)
+    assert "; secure" in session.lower() and "samesite=strict" in session.lower()
+    # The same secret on another worker reads the same session.
+    other = TestClient(create_app(team.url, session_secret="s" * 32), base_url="https://testserver")
+    other.cookies.set("heredity_session", c.cookies["heredity_session"])
+    assert "Signed in as <b>aud</b>" in other.get("/ui/").text
