@@ -289,3 +289,15 @@ def test_cookies_are_secure_when_configured(team: Team) -> None:
     other = TestClient(create_app(team.url, session_secret="s" * 32), base_url="https://testserver")
     other.cookies.set("heredity_session", c.cookies["heredity_session"])
     assert "Signed in as <b>aud</b>" in other.get("/ui/").text
+
+
+def test_the_inventory_pages_through_a_large_registry(team: Team) -> None:
+    for i in range(205):
+        team.reg.add_model(ModelRecord(name=f"acme/bulk-{i:03d}", version="1", owner="Bulk"))
+    c = signed_in(team, "aud")
+    first = c.get("/ui/")
+    assert first.status_code == 200 and "Models 1–200" in first.text
+    assert first.text.count('<td><a href="/ui/models/') == 200
+    nxt = c.get("/ui/", params={"offset": 200})
+    assert "acme/bulk-204@1" in nxt.text and "Next page" not in nxt.text
+    assert "Next page" in first.text

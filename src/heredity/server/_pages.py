@@ -208,12 +208,18 @@ async def signout(request: Request) -> Response:
 def inventory(request: Request, q: str = "", status: str = "", offset: int = 0) -> Response:
     def build(reg: Registry, _: Session) -> dict[str, Any]:
         limit = 200
-        found = reg.list_models(status=status or None)
+        start = max(offset, 0)
         needle = q.strip().lower()
         if needle:
+            found = reg.list_models(status=status or None)
             found = [m for m in found if needle in f"{m.name}@{m.version}".lower()]
-        start = max(offset, 0)
-        shown = found[start : start + limit]
+            more = len(found) > start + limit
+            shown = found[start : start + limit]
+        else:
+            # Without a name filter only one page is read (a large registry stays fast).
+            shown = reg.list_models(status=status or None, limit=limit + 1, offset=start)
+            more = len(shown) > limit
+            shown = shown[:limit]
         open_by: dict[str, int] = {}
         for inc in list_incidents(reg, status="open"):
             for ref in {inc.model, *inc.affected_models}:
@@ -235,9 +241,8 @@ def inventory(request: Request, q: str = "", status: str = "", offset: int = 0) 
             "rows": rows,
             "q": q,
             "status": status,
-            "total": len(found),
             "offset": start,
-            "next": start + limit if start + limit < len(found) else None,
+            "next": start + limit if more else None,
             "statuses": ["registered", "approved", "deployed", "suspended", "retired"],
         }
 
