@@ -22,8 +22,6 @@ REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 CONFIGS = REALDATA / "configs"
 TD = CONFIGS / "torchdistill"
 
-pytestmark = pytest.mark.skipif(not CONFIGS.is_dir(), reason="../shared/realdata not present")
-
 
 def _read(path: Path, framework: str, trainer: str | None = None) -> Config:
     return import_config(path, framework, trainer=trainer)[0]

@@ -111,7 +111,6 @@ def test_assess_out_refuses_a_link(
     _untouched(target)
 
 
-@pytest.mark.skipif(not (REALDATA / "xstest").is_dir(), reason="needs ../shared/realdata")
 def test_suites_import_out_refuses_a_link(cli: Runner, tmp_path: Path, target: Path) -> None:
     suite = tmp_path / "xstest.jsonl"
     suite.symlink_to(target)

@@ -5,19 +5,14 @@ approves with the evidence shown, and an auditor is refused."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Dialog, Page, sync_playwright
+from served import serve
 from server_team import EXAMPLES, Team, make_team
 
 from heredity.govern import approval_state
@@ -26,12 +21,6 @@ from heredity.registry import Registry
 from heredity.rights import effective
 
 XSS = "<script>alert(1)</script>"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # What a user could type in the console: a decide form with their own CSRF token, posted.
@@ -63,36 +52,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Team]]:
     team, reg = make_team(url)
     team.student()
     reg.add_model(ModelRecord(name="acme/xss", version="1", owner=XSS))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("HEREDITY_TOKEN", "HEREDITY_ACTOR")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "heredity", "--db", url, "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, proc.communicate()
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not come up in 30 s"
-            time.sleep(0.2)
-        yield base, team
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    with serve(url, tmp_path) as served:
+        yield served.base, team
         reg.close()
 
 

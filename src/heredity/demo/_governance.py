@@ -110,28 +110,26 @@ def _audit(demo: Stage, name: str) -> dict[str, Any]:
     (demo.reports / f"{name}.html").write_text(audit_html(report))
     data = report.to_json()
     (demo.reports / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
-    for m in data["models"]:
-        demo.say(f"  {m['ref']}: " + "  ".join(f"{t} {o}" for t, o in m["tests"].items()))
-        for f in m["findings"]:
-            if f["severity"] == "fail":
-                demo.say(f"    [red]{f['test']} fails[/]: {f['message']}")
-    mat = data["summary"]["maturity"]
-    demo.say(f"  maturity: [bold]{mat['level']}[/]")
-    for line in mat.get("evidence", []):
+    for m in report.models:
+        demo.say(f"  {m.ref}: " + "  ".join(f"{t} {o}" for t, o in m.tests.items()))
+        for f in m.findings:
+            if f.severity == "fail":
+                demo.say(f"    [red]{f.test} fails[/]: {f.message}")
+    mat = report.maturity_detail
+    demo.say(f"  maturity: [bold]{mat.level}[/]")
+    for line in mat.evidence:
         demo.say(f"    + {line}")
-    if mat.get("needs"):
-        demo.say(f"    {mat.get('next_level')} needs:")
-        for line in mat["needs"]:
+    if mat.needs:
+        demo.say(f"    {mat.next_level} needs:")
+        for line in mat.needs:
             demo.say(f"    - {line}")
     return {
-        "maturity": mat["level"],
-        "evidence": mat.get("evidence", []),
-        "needs": mat.get("needs", []),
-        "tests": {m["ref"]: m["tests"] for m in data["models"]},
-        "failures": [
-            f["message"] for m in data["models"] for f in m["findings"] if f["severity"] == "fail"
-        ],
-        "statuses": {m["ref"]: demo.registry.get_model(m["ref"]).status for m in data["models"]},
+        "maturity": mat.level,
+        "evidence": mat.evidence,
+        "needs": mat.needs,
+        "tests": {m.ref: dict(m.tests) for m in report.models},
+        "failures": [f.message for m in report.models for f in m.findings if f.severity == "fail"],
+        "statuses": {m.ref: demo.registry.get_model(m.ref).status for m in report.models},
     }
 
 
